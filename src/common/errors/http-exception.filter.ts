@@ -1,0 +1,30 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ErrorCode } from './app-error';
+import { ErrorEnvelope, normalizeError } from './error-envelope';
+import { resolveRequestId, RequestWithId } from '../http/request-id';
+
+/** Every HTTP error, ours or the framework's, leaves as the contract's envelope. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const requestId = (req as Partial<RequestWithId>).id ?? resolveRequestId(undefined);
+    const { status, body, unexpected } = normalizeError(exception);
+
+    if (unexpected) {
+      this.logger.error({ err: exception, requestId, method: req.method, url: req.originalUrl }, 'Unhandled error');
+    }
+    if (res.headersSent) return;
+    if (body.code === ErrorCode.RATE_LIMITED && body.retryAfterMs !== undefined) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
+    }
+    res.setHeader('X-Request-Id', requestId);
+    const envelope: ErrorEnvelope = { error: { ...body, requestId } };
+    res.status(status).json(envelope);
+  }
+}

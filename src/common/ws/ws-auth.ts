@@ -1,0 +1,65 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'socket.io';
+import { AccessTokenService } from '../auth/access-token.service';
+import { AuthenticatedActor } from '../auth/actor';
+import { AppError, ErrorCode } from '../errors/app-error';
+import { normalizeError } from '../errors/error-envelope';
+
+export interface SocketData {
+  actor: AuthenticatedActor;
+}
+
+export type AuthedSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+
+/** Room that reaches every connected device of one user, on every node. */
+export const userRoom = (userId: string): string => `user:${userId}`;
+
+const QUERY_TOKEN_KEYS = ['token', 'access_token', 'accessToken', 'auth'];
+
+/**
+ * Socket.IO handshake middleware: the access token must come in the handshake `auth`
+ * payload. A token in the query string is refused (it leaks into logs and proxies).
+ * Failures reach the client as connect_error with err.message = code and
+ * err.data = the error envelope.
+ */
+export function socketAuthMiddleware(tokens: AccessTokenService) {
+  return (socket: Socket, next: (err?: Error) => void): void => {
+    const authenticate = async (): Promise<AuthenticatedActor> => {
+      const query = socket.handshake.query ?? {};
+      if (QUERY_TOKEN_KEYS.some((k) => query[k] !== undefined)) {
+        throw AppError.unauthenticated('Send the access token in the handshake auth payload, not the query string');
+      }
+      const auth: unknown = socket.handshake.auth;
+      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+      if (token === undefined) throw AppError.unauthenticated('auth.token is required');
+      return tokens.verify(token);
+    };
+    authenticate().then(
+      (actor) => {
+        (socket.data as SocketData).actor = actor;
+        next();
+      },
+      (err: unknown) => {
+        const { body } = normalizeError(err);
+        const code = body.code === ErrorCode.INTERNAL ? ErrorCode.UNAVAILABLE : body.code;
+        const error = new Error(code) as Error & { data: unknown };
+        error.data = { error: { ...body, code, requestId: randomUUID() } };
+        next(error);
+      },
+    );
+  };
+}
+
+/** The authenticated user of a socket event handler. */
+export const WsActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthenticatedActor => {
+  const socket = ctx.switchToWs().getClient<AuthedSocket>();
+  return socket.data.actor;
+});
+
+export interface WsAckOk<T> {
+  ok: true;
+  data: T;
+}
+
+export const wsOk = <T>(data: T): WsAckOk<T> => ({ ok: true, data });

@@ -1,0 +1,172 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+/**
+ * The only reader of process.env. Everything else receives an AppConfig.
+ * Values are validated once at boot; a bad or missing value stops the process
+ * with a message naming every bad key.
+ */
+const DEV_JWT_SECRET = 'parley-development-only-secret-change-me-0123456789';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+};
+
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/parley';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix for every Redis key this process writes (lets tests and tenants share one Redis). */
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_-]*$/, { message: 'REDIS_KEY_PREFIX may only contain letters, digits, ":", "_" and "-"' })
+  REDIS_KEY_PREFIX = 'parley:';
+
+  @ValidateIf((o: EnvironmentVariables) => o.NODE_ENV === 'production' || o.JWT_ACCESS_SECRET !== undefined)
+  @IsString({ message: 'JWT_ACCESS_SECRET is required in production' })
+  @MinLength(32, { message: 'JWT_ACCESS_SECRET must be at least 32 characters' })
+  JWT_ACCESS_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(86400)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_LIMIT_AUTH_PER_MINUTE = 10;
+
+  /** Express "trust proxy": false (default), true, a hop count, or a comma-separated list of addresses/subnets. */
+  @IsString()
+  TRUST_PROXY = 'false';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(100000)
+  MAX_GROUP_MEMBERS = 1000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toBool)
+  @IsBoolean()
+  @IsOptional()
+  MIGRATIONS_RUN = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
+  @IsString()
+  CORS_ORIGINS = '*';
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { host: string; port: number; trustProxy: boolean | number | string; corsOrigins: string[] | true };
+  database: { url: string; poolSize: number; migrationsRun: boolean };
+  redis: { url: string; keyPrefix: string };
+  auth: { accessSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; rateLimitPerMinute: number };
+  messaging: { maxGroupMembers: number };
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const raw: Record<string, unknown> = {};
+  for (const key of [...known, 'JWT_ACCESS_SECRET']) {
+    if (env[key] !== undefined) raw[key] = env[key];
+  }
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    throw new ConfigValidationError(
+      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`),
+    );
+  }
+  return Object.freeze({
+    env: vars.NODE_ENV,
+    http: {
+      host: vars.HOST,
+      port: vars.PORT,
+      trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+      corsOrigins: vars.CORS_ORIGINS === '*' ? (true as const) : vars.CORS_ORIGINS.split(',').map((s) => s.trim()),
+    },
+    database: { url: vars.DATABASE_URL, poolSize: vars.DATABASE_POOL_SIZE, migrationsRun: vars.MIGRATIONS_RUN },
+    redis: { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX },
+    auth: {
+      accessSecret: vars.JWT_ACCESS_SECRET ?? DEV_JWT_SECRET,
+      accessTtlSeconds: vars.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: vars.REFRESH_TOKEN_TTL_SECONDS,
+      rateLimitPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE,
+    },
+    messaging: { maxGroupMembers: vars.MAX_GROUP_MEMBERS },
+    logLevel: vars.LOG_LEVEL,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+/** Injection token for the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,76 @@
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { AccessTokenService } from '../../../../common/auth/access-token.service';
+import { AppError } from '../../../../common/errors/app-error';
+import { parseRefreshToken, secretMatches } from '../../domain/refresh-token';
+import { SessionIssuer } from '../../domain/session-issuer';
+import { TokenPairView } from '../../domain/user.views';
+import { SessionRevokedEvent } from '../../events/session-revoked.event';
+import { RefreshSessionCommand } from './refresh-session.command';
+
+interface TokenRow {
+  id: string;
+  session_id: string;
+  token_hash: Buffer;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+  user_id: string;
+  role: 'user' | 'admin';
+  banned_at: Date | null;
+}
+
+type Outcome = { kind: 'rotated'; tokens: TokenPairView } | { kind: 'reused'; userId: string; sessionId: string } | { kind: 'refused' };
+
+/**
+ * Rotates a refresh token. Presenting a token that was already rotated means it leaked:
+ * the whole family (session) is revoked, committed, and the caller gets 401.
+ */
+@CommandHandler(RefreshSessionCommand)
+export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: SessionIssuer,
+    private readonly accessTokens: AccessTokenService,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(cmd: RefreshSessionCommand): Promise<TokenPairView> {
+    const parsed = parseRefreshToken(cmd.refreshToken);
+    if (!parsed) throw invalid();
+
+    const outcome = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
+      const rows: TokenRow[] = await manager.query(
+        `SELECT t.id, t.session_id, t.token_hash, t.expires_at, t.used_at, s.revoked_at, s.user_id, u.role, u.banned_at
+           FROM refresh_tokens t
+           JOIN sessions s ON s.id = t.session_id
+           JOIN users u ON u.id = s.user_id
+          WHERE t.id = $1
+          FOR UPDATE OF t, s`,
+        [parsed.id],
+      );
+      const row = rows[0];
+      if (!row || !secretMatches(parsed.secret, row.token_hash) || row.revoked_at) return { kind: 'refused' };
+      if (row.used_at) {
+        await manager.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1`, [row.session_id]);
+        return { kind: 'reused', userId: row.user_id, sessionId: row.session_id };
+      }
+      if (row.expires_at.getTime() <= Date.now() || row.banned_at) return { kind: 'refused' };
+      await manager.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [row.id]);
+      await manager.query(`UPDATE sessions SET last_used_at = now() WHERE id = $1`, [row.session_id]);
+      const tokens = await this.sessions.issue(manager, { id: row.user_id, role: row.role }, row.session_id);
+      return { kind: 'rotated', tokens };
+    });
+
+    if (outcome.kind === 'rotated') return outcome.tokens;
+    if (outcome.kind === 'reused') {
+      await this.accessTokens.markSessionsRevoked([outcome.sessionId]);
+      this.events.publish(new SessionRevokedEvent(outcome.userId, outcome.sessionId, 'token_reuse'));
+    }
+    throw invalid();
+  }
+}
+
+function invalid(): AppError {
+  return AppError.unauthenticated('The refresh token is invalid, expired or already used');
+}

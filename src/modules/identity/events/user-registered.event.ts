@@ -1,0 +1,6 @@
+export class UserRegisteredEvent {
+  constructor(
+    readonly userId: string,
+    readonly username: string,
+  ) {}
+}

@@ -1,0 +1,6 @@
+import { AppQuery, Actor } from '../../../../common/cqrs/app-command';
+import { PrivateUserView } from '../../domain/user.views';
+
+export class GetMeQuery extends AppQuery<PrivateUserView> {
+  actor: Actor;
+}

@@ -1,0 +1,13 @@
+import { AppQuery, Actor } from '../../../../common/cqrs/app-command';
+import { Page, PageCursor, PageLimit } from '../../../../common/pagination/cursor';
+import { BlockView } from '../../domain/user.views';
+
+export class ListBlocksQuery extends AppQuery<Page<BlockView>> {
+  @PageLimit()
+  limit = 50;
+
+  @PageCursor()
+  cursor?: string;
+
+  actor: Actor;
+}
