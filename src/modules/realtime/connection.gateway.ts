@@ -1,5 +1,5 @@
 import { Logger, UseFilters } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server } from 'socket.io';
 import { AccessTokenService } from '../../common/auth/access-token.service';
 import { WsExceptionFilter } from '../../common/errors/ws-exception.filter';
@@ -13,6 +13,9 @@ import { AuthedSocket, socketAuthMiddleware, userRoom } from '../../common/ws/ws
 @UseFilters(WsExceptionFilter)
 export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(ConnectionGateway.name);
+
+  @WebSocketServer()
+  server: Server;
 
   constructor(private readonly tokens: AccessTokenService) {}
 

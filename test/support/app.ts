@@ -1,0 +1,34 @@
+import { INestApplication } from '@nestjs/common';
+import { AddressInfo } from 'node:net';
+import { createApp } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/config';
+import { assertTestDatabase } from './test-env';
+
+export interface TestApp {
+  app: INestApplication;
+  url: string;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** A listening Parley app on a random port, against the run's test database and real Redis. */
+export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('PARLEY_TEST_DATABASE_URL is not set: run the e2e tests through jest (global setup)');
+  assertTestDatabase(databaseUrl);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '5',
+    REDIS_URL: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: process.env.PARLEY_TEST_REDIS_PREFIX ?? 'parley_test:',
+    LOG_LEVEL: 'error',
+    // Auth limits have their own test; elsewhere many users register from one address.
+    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+}
