@@ -55,7 +55,7 @@ describe('Socket.IO (e2e)', () => {
     ['a malformed token', { token: 'garbage' }],
     ['a token signed with another key', { token: new JwtService().sign({ sub: 'x', sid: 'y', role: 'user', typ: 'access' }, { secret: 'another-secret-another-secret-another' }) }],
   ])('refuses %s with connect_error carrying the envelope', async (_name, opts) => {
-    const err = await connectError(t.url, opts as { token?: string });
+    const err = await connectError(t.url, opts);
     expect(err.message).toBe('UNAUTHENTICATED');
     expect(err.data).toEqual({ error: { code: 'UNAUTHENTICATED', message: expect.any(String), requestId: expect.any(String) } });
   });
