@@ -19,6 +19,15 @@ async function main(): Promise<void> {
     if (applied.length > 0) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
   }
   const app = await createApp(config);
+  // Nest closes HTTP, Socket.IO, the pool and Redis on SIGTERM; never let that hang forever.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`Shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting\n`);
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
+    });
+  }
   await app.listen(config.http.port, config.http.host);
   const base = `http://localhost:${config.http.port}`;
   const logger = new Logger('Parley');

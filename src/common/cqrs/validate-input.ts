@@ -32,6 +32,8 @@ export function validateInput<T extends object>(cls: ClassConstructor<T>, input:
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,
+    // One message per field is what a form can show.
+    stopAtFirstError: true,
     // Object-ness is checked above; classes without fields must still accept {}.
     forbidUnknownValues: false,
     validationError: { target: false, value: false },
