@@ -2,9 +2,10 @@ import { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { AppConfig } from '../config/config';
 import { identityEntities } from '../modules/identity/entities';
+import { messagingEntities } from '../modules/messaging/entities';
 
 /** Every entity of every module; each module owns its own entities/ folder. */
-export const entities = [...identityEntities];
+export const entities = [...identityEntities, ...messagingEntities];
 
 /** One definition shared by the app, the worker, the tests and the TypeORM CLI. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {

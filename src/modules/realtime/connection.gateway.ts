@@ -4,6 +4,7 @@ import type { Server } from 'socket.io';
 import { AccessTokenService } from '../../common/auth/access-token.service';
 import { WsExceptionFilter } from '../../common/errors/ws-exception.filter';
 import { AuthedSocket, socketAuthMiddleware, userRoom } from '../../common/ws/ws-auth';
+import { RealtimeEmitter } from './realtime-emitter';
 
 /**
  * Owns the Socket.IO connection lifecycle: handshake authentication and the per-user
@@ -17,10 +18,14 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection {
   @WebSocketServer()
   server: Server;
 
-  constructor(private readonly tokens: AccessTokenService) {}
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly emitter: RealtimeEmitter,
+  ) {}
 
   afterInit(server: Server): void {
     server.use(socketAuthMiddleware(this.tokens));
+    this.emitter.attach(server);
   }
 
   async handleConnection(socket: AuthedSocket): Promise<void> {

@@ -1,5 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConnectionGateway } from './connection.gateway';
+import { RealtimeEmitter } from './realtime-emitter';
 
-@Module({ providers: [ConnectionGateway] })
+@Global()
+@Module({ providers: [ConnectionGateway, RealtimeEmitter], exports: [RealtimeEmitter] })
 export class RealtimeModule {}

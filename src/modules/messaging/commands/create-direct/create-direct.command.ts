@@ -1,0 +1,17 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
+import { ConversationView } from '../../domain/views';
+
+export interface CreateDirectResult {
+  conversation: ConversationView;
+  created: boolean;
+}
+
+export class CreateDirectConversationCommand extends AppCommand<CreateDirectResult> {
+  @ApiProperty({ format: 'uuid', description: 'The other person' })
+  @IsUUID('all', { message: 'userId must be a UUID' })
+  userId: string;
+
+  actor: Actor;
+}

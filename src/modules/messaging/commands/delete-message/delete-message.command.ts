@@ -1,0 +1,9 @@
+import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
+import { MessageIdField } from '../../domain/fields';
+
+export class DeleteMessageCommand extends AppCommand<{ id: string }> {
+  @MessageIdField()
+  messageId: string;
+
+  actor: Actor;
+}

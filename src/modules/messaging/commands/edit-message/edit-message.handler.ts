@@ -1,0 +1,45 @@
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { AppError } from '../../../../common/errors/app-error';
+import { MESSAGE_COLUMNS, MessagingReadModel } from '../../domain/read-model';
+import { MessageRow, MessageView } from '../../domain/views';
+import { queryRows } from '../../../../database/query-rows';
+import { MessageEditedEvent } from '../../events/messaging.events';
+import { EditMessageCommand } from './edit-message.command';
+
+/** Sender only. The previous content is kept in message_edits; version grows by one. */
+@CommandHandler(EditMessageCommand)
+export class EditMessageHandler implements ICommandHandler<EditMessageCommand> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly readModel: MessagingReadModel,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(cmd: EditMessageCommand): Promise<MessageView> {
+    const userId = cmd.actor.userId;
+    const { row, memberIds } = await this.dataSource.transaction(async (manager) => {
+      const current = await this.readModel.requireVisibleMessage(cmd.messageId, userId, manager, true);
+      if (current.sender_id !== userId) throw AppError.forbidden('Only the sender can edit a message');
+      if (current.deleted_at) throw AppError.conflict('The message has been deleted');
+      if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== current.version) {
+        throw AppError.conflict(`The message is at version ${current.version}, not ${cmd.expectedVersion}`);
+      }
+      if (current.content === cmd.content) return { row: current, memberIds: null };
+      await manager.query(`INSERT INTO message_edits (message_id, version, content) VALUES ($1, $2, $3)`, [
+        current.id,
+        current.version,
+        current.content,
+      ]);
+      const [updated] = await queryRows<MessageRow>(
+        manager,
+        `UPDATE messages m SET content = $2, version = m.version + 1, edited_at = now() WHERE m.id = $1 RETURNING ${MESSAGE_COLUMNS}`,
+        [current.id, cmd.content],
+      );
+      return { row: updated, memberIds: await this.readModel.memberIds(current.conversation_id, manager) };
+    });
+    const [message] = await this.readModel.toMessages([row], userId);
+    if (memberIds) this.events.publish(new MessageEditedEvent(message, memberIds));
+    return message;
+  }
+}

@@ -1,0 +1,23 @@
+import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
+import { ConversationIdField, SeqField } from '../../domain/fields';
+import { DeliveredStateView, ReadStateView } from '../../domain/views';
+
+export class MarkReadCommand extends AppCommand<ReadStateView> {
+  @ConversationIdField()
+  conversationId: string;
+
+  @SeqField('seq')
+  seq: number;
+
+  actor: Actor;
+}
+
+export class MarkDeliveredCommand extends AppCommand<DeliveredStateView> {
+  @ConversationIdField()
+  conversationId: string;
+
+  @SeqField('seq')
+  seq: number;
+
+  actor: Actor;
+}

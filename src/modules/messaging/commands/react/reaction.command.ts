@@ -1,0 +1,22 @@
+import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
+import { EmojiField, MessageIdField } from '../../domain/fields';
+
+export class AddReactionCommand extends AppCommand<void> {
+  @MessageIdField()
+  messageId: string;
+
+  @EmojiField()
+  emoji: string;
+
+  actor: Actor;
+}
+
+export class RemoveReactionCommand extends AppCommand<void> {
+  @MessageIdField()
+  messageId: string;
+
+  @EmojiField()
+  emoji: string;
+
+  actor: Actor;
+}

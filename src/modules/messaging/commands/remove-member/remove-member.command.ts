@@ -1,0 +1,13 @@
+import { IsUUID } from 'class-validator';
+import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
+import { ConversationIdField } from '../../domain/fields';
+
+export class RemoveMemberCommand extends AppCommand<void> {
+  @ConversationIdField()
+  conversationId: string;
+
+  @IsUUID('all', { message: 'userId must be a UUID' })
+  userId: string;
+
+  actor: Actor;
+}

@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import { AddMembersHandler } from './commands/add-members/add-members.handler';
+import { ChangeMemberRoleHandler } from './commands/change-member-role/change-member-role.handler';
+import { CreateDirectConversationHandler } from './commands/create-direct/create-direct.handler';
+import { CreateGroupHandler } from './commands/create-group/create-group.handler';
+import { DeleteMessageHandler } from './commands/delete-message/delete-message.handler';
+import { EditMessageHandler } from './commands/edit-message/edit-message.handler';
+import { MarkDeliveredHandler, MarkReadHandler } from './commands/mark-read/mark-read.handlers';
+import { MuteConversationHandler } from './commands/mute-conversation/mute-conversation.handler';
+import { AddReactionHandler, RemoveReactionHandler } from './commands/react/reaction.handlers';
+import { RemoveMemberHandler } from './commands/remove-member/remove-member.handler';
+import { SendMessageHandler } from './commands/send-message/send-message.handler';
+import { SetTypingHandler } from './commands/set-typing/set-typing.handler';
+import { UpdateConversationHandler } from './commands/update-conversation/update-conversation.handler';
+import { GroupAdmission } from './domain/membership';
+import { MessagingReadModel } from './domain/read-model';
+import { ConversationsController } from './http/conversations.controller';
+import { MessagesController } from './http/messages.controller';
+import { GetConversationHandler, ListConversationsHandler, ListReceiptsHandler } from './queries/conversation.handlers';
+import { GetMessageHandler, ListMessageEditsHandler, ListMessagesHandler, SyncMessagesHandler } from './queries/message.handlers';
+import { ConversationUpdatedFanout, MessagingFanout } from './ws/messaging.fanout';
+import { MessagingGateway } from './ws/messaging.gateway';
+
+@Module({
+  controllers: [ConversationsController, MessagesController],
+  providers: [
+    MessagingReadModel,
+    GroupAdmission,
+    MessagingGateway,
+    MessagingFanout,
+    ConversationUpdatedFanout,
+    SendMessageHandler,
+    EditMessageHandler,
+    DeleteMessageHandler,
+    AddReactionHandler,
+    RemoveReactionHandler,
+    CreateDirectConversationHandler,
+    CreateGroupHandler,
+    UpdateConversationHandler,
+    AddMembersHandler,
+    RemoveMemberHandler,
+    ChangeMemberRoleHandler,
+    MuteConversationHandler,
+    MarkReadHandler,
+    MarkDeliveredHandler,
+    SetTypingHandler,
+    ListConversationsHandler,
+    GetConversationHandler,
+    ListReceiptsHandler,
+    ListMessagesHandler,
+    SyncMessagesHandler,
+    GetMessageHandler,
+    ListMessageEditsHandler,
+  ],
+})
+export class MessagingModule {}

@@ -1,0 +1,70 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { AppError } from '../../../common/errors/app-error';
+import { decodeCursor, encodeCursor, Page } from '../../../common/pagination/cursor';
+import { MessagingReadModel } from '../domain/read-model';
+import { ConversationView, ReceiptView } from '../domain/views';
+import { GetConversationQuery, ListConversationsQuery, ListReceiptsQuery } from './conversation.queries';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Newest activity first, keyset-paged on (last_activity_at, id). */
+@QueryHandler(ListConversationsQuery)
+export class ListConversationsHandler implements IQueryHandler<ListConversationsQuery> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly readModel: MessagingReadModel,
+  ) {}
+
+  async execute(query: ListConversationsQuery): Promise<Page<ConversationView>> {
+    const params: unknown[] = [query.actor.userId, query.limit + 1];
+    let keyset = '';
+    if (query.cursor) {
+      const c = decodeCursor(query.cursor, ['t', 'id'] as const);
+      if (!UUID.test(c.id) || Number.isNaN(Date.parse(c.t))) throw AppError.validation('cursor is not valid', [{ field: 'cursor', message: 'cursor is not valid' }]);
+      params.push(c.t, c.id);
+      keyset = 'AND (c.last_activity_at, c.id) < ($3::timestamptz, $4::uuid)';
+    }
+    const rows: { id: string; activity_key: string }[] = await this.dataSource.query(
+      `SELECT c.id, c.last_activity_at::text AS activity_key
+         FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id
+        WHERE me.user_id = $1 ${keyset}
+        ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $2`,
+      params,
+    );
+    const hasMore = rows.length > query.limit;
+    const kept = hasMore ? rows.slice(0, query.limit) : rows;
+    const items = await this.readModel.conversations(
+      kept.map((r) => r.id),
+      query.actor.userId,
+    );
+    const last = kept[kept.length - 1];
+    return { items, nextCursor: hasMore && last ? encodeCursor({ t: last.activity_key, id: last.id }) : null };
+  }
+}
+
+@QueryHandler(GetConversationQuery)
+export class GetConversationHandler implements IQueryHandler<GetConversationQuery> {
+  constructor(private readonly readModel: MessagingReadModel) {}
+
+  execute(query: GetConversationQuery): Promise<ConversationView> {
+    return this.readModel.conversation(query.conversationId, query.actor.userId);
+  }
+}
+
+@QueryHandler(ListReceiptsQuery)
+export class ListReceiptsHandler implements IQueryHandler<ListReceiptsQuery> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly readModel: MessagingReadModel,
+  ) {}
+
+  async execute(query: ListReceiptsQuery): Promise<ReceiptView[]> {
+    await this.readModel.requireMember(query.conversationId, query.actor.userId);
+    const rows: { user_id: string; last_read_seq: string; last_delivered_seq: string }[] = await this.dataSource.query(
+      `SELECT user_id, last_read_seq, last_delivered_seq FROM conversation_members WHERE conversation_id = $1 ORDER BY joined_at, user_id`,
+      [query.conversationId],
+    );
+    return rows.map((r) => ({ userId: r.user_id, lastReadSeq: Number(r.last_read_seq), lastDeliveredSeq: Number(r.last_delivered_seq) }));
+  }
+}

@@ -1,0 +1,91 @@
+import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
+import { RealtimeEmitter } from '../../realtime/realtime-emitter';
+import {
+  ConversationCreatedEvent,
+  ConversationDeliveredEvent,
+  ConversationReadEvent,
+  ConversationUpdatedEvent,
+  MemberRemovedEvent,
+  MembersAddedEvent,
+  MessageDeletedEvent,
+  MessageEditedEvent,
+  MessageSentEvent,
+  ReactionChangedEvent,
+  TypingEvent,
+} from '../events/messaging.events';
+import { MessagingReadModel } from '../domain/read-model';
+
+/**
+ * Turns committed domain events into Socket.IO events, addressed to every device of every
+ * recipient through the per-user rooms (sender's own devices included, except for typing).
+ */
+@EventsHandler(
+  MessageSentEvent,
+  MessageEditedEvent,
+  MessageDeletedEvent,
+  ReactionChangedEvent,
+  ConversationReadEvent,
+  ConversationDeliveredEvent,
+  ConversationCreatedEvent,
+  MembersAddedEvent,
+  MemberRemovedEvent,
+  TypingEvent,
+)
+export class MessagingFanout implements IEventHandler {
+  constructor(private readonly emitter: RealtimeEmitter) {}
+
+  handle(event: object): void {
+    const e = this.emitter;
+    if (event instanceof MessageSentEvent) e.toUsers(event.memberIds, 'message.created', event.message);
+    else if (event instanceof MessageEditedEvent) e.toUsers(event.memberIds, 'message.updated', event.message);
+    else if (event instanceof MessageDeletedEvent) {
+      e.toUsers(event.memberIds, 'message.deleted', { id: event.messageId, conversationId: event.conversationId, seq: event.seq });
+    } else if (event instanceof ReactionChangedEvent) {
+      e.toUsers(event.memberIds, `reaction.${event.kind}`, {
+        messageId: event.messageId,
+        conversationId: event.conversationId,
+        emoji: event.emoji,
+        userId: event.userId,
+      });
+    } else if (event instanceof ConversationReadEvent) {
+      e.toUsers(event.memberIds, 'conversation.read', { conversationId: event.conversationId, userId: event.userId, lastReadSeq: event.lastReadSeq });
+    } else if (event instanceof ConversationDeliveredEvent) {
+      e.toUsers(event.memberIds, 'conversation.delivered', {
+        conversationId: event.conversationId,
+        userId: event.userId,
+        lastDeliveredSeq: event.lastDeliveredSeq,
+      });
+    } else if (event instanceof ConversationCreatedEvent) e.toUsers(event.userIds, 'conversation.created', event.conversation);
+    else if (event instanceof MembersAddedEvent) {
+      for (const userId of event.addedUserIds) e.toUsers(event.memberIds, 'conversation.member_added', { conversationId: event.conversationId, userId });
+    } else if (event instanceof MemberRemovedEvent) {
+      const payload = { conversationId: event.conversationId, userId: event.removedUserId };
+      e.toUsers([...event.memberIds, event.removedUserId], 'conversation.member_removed', payload);
+    } else if (event instanceof TypingEvent) {
+      e.toUsers(event.recipientIds, 'typing', { conversationId: event.conversationId, userId: event.userId, isTyping: event.isTyping });
+    }
+  }
+}
+
+/** conversation.updated carries each member's own view (unread count, mute), so it is built per member. */
+@EventsHandler(ConversationUpdatedEvent)
+export class ConversationUpdatedFanout implements IEventHandler<ConversationUpdatedEvent> {
+  constructor(
+    private readonly emitter: RealtimeEmitter,
+    private readonly readModel: MessagingReadModel,
+  ) {}
+
+  async handle(event: ConversationUpdatedEvent): Promise<void> {
+    const [first] = event.memberIds;
+    if (!first) return;
+    // Shared fields are the same for all; per-member fields are patched from one query.
+    const base = await this.readModel.conversation(event.conversationId, first).catch(() => null);
+    if (!base) return;
+    const own = await this.readModel.memberStates(event.conversationId, event.memberIds);
+    for (const userId of event.memberIds) {
+      const state = own.get(userId);
+      if (!state) continue;
+      this.emitter.toUsers([userId], 'conversation.updated', { ...base, unreadCount: state.unreadCount, mutedUntil: state.mutedUntil });
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { UseFilters } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { AuthenticatedActor } from '../../../common/auth/actor';
+import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
+import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
+import { DeleteMessageCommand } from '../commands/delete-message/delete-message.command';
+import { EditMessageCommand } from '../commands/edit-message/edit-message.command';
+import { MarkDeliveredCommand, MarkReadCommand } from '../commands/mark-read/mark-read.command';
+import { AddReactionCommand, RemoveReactionCommand } from '../commands/react/reaction.command';
+import { SendMessageCommand } from '../commands/send-message/send-message.command';
+import { SetTypingCommand } from '../commands/set-typing/set-typing.command';
+import { DeliveredStateView, MessagePage, MessageView, ReadStateView } from '../domain/views';
+import { SyncMessagesQuery } from '../queries/message.queries';
+
+/** Socket.IO events of the messaging module: each maps its payload to the same command or query as REST. */
+@WebSocketGateway()
+@UseFilters(WsExceptionFilter)
+export class MessagingGateway {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @SubscribeMessage('message.send')
+  async send(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<MessageView>> {
+    return wsOk((await this.commands.execute(SendMessageCommand.create(payload, { actor }))).message);
+  }
+
+  @SubscribeMessage('message.edit')
+  async edit(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<MessageView>> {
+    return wsOk(await this.commands.execute(EditMessageCommand.create(payload, { actor })));
+  }
+
+  @SubscribeMessage('message.delete')
+  async delete(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<{ id: string }>> {
+    return wsOk(await this.commands.execute(DeleteMessageCommand.create(payload, { actor })));
+  }
+
+  @SubscribeMessage('reaction.add')
+  async react(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<Record<string, never>>> {
+    await this.commands.execute(AddReactionCommand.create(payload, { actor }));
+    return wsOk({});
+  }
+
+  @SubscribeMessage('reaction.remove')
+  async unreact(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<Record<string, never>>> {
+    await this.commands.execute(RemoveReactionCommand.create(payload, { actor }));
+    return wsOk({});
+  }
+
+  @SubscribeMessage('conversation.read')
+  async read(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<ReadStateView>> {
+    return wsOk(await this.commands.execute(MarkReadCommand.create(payload, { actor })));
+  }
+
+  @SubscribeMessage('conversation.delivered')
+  async delivered(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<DeliveredStateView>> {
+    return wsOk(await this.commands.execute(MarkDeliveredCommand.create(payload, { actor })));
+  }
+
+  @SubscribeMessage('messages.sync')
+  async sync(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<MessagePage>> {
+    return wsOk(await this.queries.execute(SyncMessagesQuery.create(payload, { actor })));
+  }
+
+  @SubscribeMessage('typing')
+  async typing(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<Record<string, never>>> {
+    return wsOk(await this.commands.execute(SetTypingCommand.create(payload, { actor })));
+  }
+}
