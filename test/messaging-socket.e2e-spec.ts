@@ -1,0 +1,206 @@
+import request from 'supertest';
+import { Socket } from 'socket.io-client';
+import { bearer, registerUser, RegisteredUser } from './support/factories';
+import { startApp, TestApp } from './support/app';
+import { connect, emitAck, nextEvent } from './support/socket';
+
+interface Msg {
+  id: string;
+  seq: number;
+  content: string | null;
+  conversationId: string;
+  senderId: string;
+}
+
+/** Collects every event of the given names that reaches a socket. */
+function recorder(socket: Socket, names: string[]): { events: { name: string; data: unknown }[] } {
+  const rec = { events: [] as { name: string; data: unknown }[] };
+  for (const name of names) socket.on(name, (data: unknown) => rec.events.push({ name, data }));
+  return rec;
+}
+
+/** A round trip on the socket: anything emitted to it before this call has arrived by the time it resolves. */
+async function settle(socket: Socket): Promise<void> {
+  await emitAck(socket, 'me');
+}
+
+describe('messaging over Socket.IO (e2e)', () => {
+  let t: TestApp;
+  let alice: RegisteredUser;
+  let bob: RegisteredUser;
+  const sockets: Socket[] = [];
+  const open = async (user: RegisteredUser): Promise<Socket> => {
+    const s = await connect(t.url, { token: user.accessToken });
+    sockets.push(s);
+    return s;
+  };
+  let seqCounter = 0;
+  const cmid = (): string => `c-${Date.now()}-${(seqCounter += 1)}`;
+
+  beforeAll(async () => {
+    t = await startApp();
+    [alice, bob] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+  });
+  afterEach(() => {
+    while (sockets.length) sockets.pop()?.close();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function group(owner: RegisteredUser, members: RegisteredUser[], name = 'room'): Promise<string> {
+    const res = await request(t.url).post('/v1/conversations').set(...bearer(owner.accessToken)).send({ name, memberIds: members.map((m) => m.id) }).expect(201);
+    return res.body.id as string;
+  }
+
+  it('delivers a REST send as message.created to every device of every member, sender included', async () => {
+    const conversationId = (await request(t.url).post('/v1/conversations/direct').set(...bearer(alice.accessToken)).send({ userId: bob.id })).body.id as string;
+    const [bobPhone, bobLaptop, aliceOther] = await Promise.all([open(bob), open(bob), open(alice)]);
+    const got = Promise.all([bobPhone, bobLaptop, aliceOther].map((s) => nextEvent<Msg>(s, 'message.created')));
+    const sent = await request(t.url)
+      .post(`/v1/conversations/${conversationId}/messages`)
+      .set(...bearer(alice.accessToken))
+      .send({ content: 'hello over REST', clientMessageId: cmid() })
+      .expect(201);
+    for (const m of await got) expect(m).toEqual(sent.body);
+  });
+
+  it('sends over the socket with an ack carrying the Message, and refuses bad input or strangers in the ack envelope', async () => {
+    const carol = await registerUser(t.url);
+    const conversationId = await group(alice, [bob]);
+    const [a, b, c] = await Promise.all([open(alice), open(bob), open(carol)]);
+    const bobGot = nextEvent<Msg>(b, 'message.created');
+    const ack = await emitAck<Msg>(a, 'message.send', { conversationId, content: '  hi  ', clientMessageId: cmid() });
+    expect(ack.ok).toBe(true);
+    expect(ack.data).toMatchObject({ conversationId, content: 'hi', seq: 1, senderId: alice.id, version: 1, reactions: [], attachments: [] });
+    expect(await bobGot).toEqual(ack.data);
+
+    const bad = await emitAck(a, 'message.send', { conversationId, content: '', clientMessageId: cmid() });
+    expect(bad).toEqual({ ok: false, error: expect.objectContaining({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'content' })] }) });
+    const stranger = await emitAck(c, 'message.send', { conversationId, content: 'let me in', clientMessageId: cmid() });
+    expect(stranger.error?.code).toBe('NOT_FOUND');
+    const retry = await emitAck<Msg>(a, 'message.send', { conversationId, content: 'different', clientMessageId: ack.data!.clientMessageId });
+    expect(retry.data).toEqual(ack.data);
+  });
+
+  it('lets a client that missed messages catch up exactly with messages.sync {afterSeq}', async () => {
+    const conversationId = await group(alice, [bob]);
+    const b1 = await open(bob);
+    const first = await emitAck<Msg>(b1, 'message.send', { conversationId, content: 'before the tunnel', clientMessageId: cmid() });
+    b1.close();
+    const missed: Msg[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const res = await request(t.url).post(`/v1/conversations/${conversationId}/messages`).set(...bearer(alice.accessToken)).send({ content: `missed ${i}`, clientMessageId: cmid() });
+      missed.push(res.body as Msg);
+    }
+    const b2 = await open(bob);
+    const sync = await emitAck<{ items: Msg[]; hasMore: boolean }>(b2, 'messages.sync', { conversationId, afterSeq: first.data!.seq });
+    expect(sync.ok).toBe(true);
+    expect(sync.data!.items.map((m) => m.id)).toEqual(missed.map((m) => m.id));
+    expect(sync.data!.items.map((m) => m.seq)).toEqual([2, 3, 4, 5, 6]);
+    expect(sync.data!.hasMore).toBe(false);
+    const paged = await emitAck<{ items: Msg[]; hasMore: boolean }>(b2, 'messages.sync', { conversationId, afterSeq: 1, limit: 2 });
+    expect(paged.data!.items.map((m) => m.seq)).toEqual([2, 3]);
+    expect(paged.data!.hasMore).toBe(true);
+    expect((await emitAck(b2, 'messages.sync', { conversationId })).error?.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('tells a connected user about a conversation created or joined after they connected, without reconnecting', async () => {
+    const dave = await registerUser(t.url);
+    const d = await open(dave);
+    const created = nextEvent<{ id: string; members: { userId: string }[] }>(d, 'conversation.created');
+    const conversationId = await group(alice, [bob]);
+    await request(t.url).post(`/v1/conversations/${conversationId}/members`).set(...bearer(alice.accessToken)).send({ userIds: [dave.id] }).expect(200);
+    const view = await created;
+    expect(view.id).toBe(conversationId);
+    expect(view.members.map((m) => m.userId)).toContain(dave.id);
+    const msg = nextEvent<Msg>(d, 'message.created');
+    await request(t.url).post(`/v1/conversations/${conversationId}/messages`).set(...bearer(bob.accessToken)).send({ content: 'welcome dave', clientMessageId: cmid() }).expect(201);
+    expect((await msg).content).toBe('welcome dave');
+  });
+
+  it('sends a removed member conversation.member_removed for themselves, then nothing more from that conversation', async () => {
+    const erin = await registerUser(t.url);
+    const conversationId = await group(alice, [bob, erin]);
+    const e = await open(erin);
+    const rec = recorder(e, ['message.created', 'conversation.updated', 'conversation.member_removed', 'typing', 'conversation.read']);
+    const removed = nextEvent<{ conversationId: string; userId: string }>(e, 'conversation.member_removed');
+    await request(t.url).delete(`/v1/conversations/${conversationId}/members/${erin.id}`).set(...bearer(alice.accessToken)).expect(204);
+    expect(await removed).toEqual({ conversationId, userId: erin.id });
+    const before = rec.events.length;
+    const a = await open(alice);
+    await emitAck(a, 'message.send', { conversationId, content: 'erin is gone', clientMessageId: cmid() });
+    await emitAck(a, 'typing', { conversationId, isTyping: true });
+    await request(t.url).patch(`/v1/conversations/${conversationId}`).set(...bearer(alice.accessToken)).send({ name: 'renamed' }).expect(200);
+    await settle(a);
+    await settle(e);
+    expect(rec.events.slice(before)).toEqual([]);
+    const sync = await emitAck(e, 'messages.sync', { conversationId, afterSeq: 0 });
+    expect(sync.error?.code).toBe('NOT_FOUND');
+  });
+
+  it('sends typing to the other members only, never back to the typist’s devices', async () => {
+    const conversationId = await group(alice, [bob]);
+    const [a1, a2, b] = await Promise.all([open(alice), open(alice), open(bob)]);
+    const aliceRec = [recorder(a1, ['typing']), recorder(a2, ['typing'])];
+    const bobGot = nextEvent(b, 'typing');
+    expect(await emitAck(a1, 'typing', { conversationId, isTyping: true })).toEqual({ ok: true, data: {} });
+    expect(await bobGot).toEqual({ conversationId, userId: alice.id, isTyping: true });
+    await settle(a1);
+    await settle(a2);
+    expect(aliceRec.flatMap((r) => r.events)).toEqual([]);
+    expect((await emitAck(a1, 'typing', { conversationId, isTyping: 'yes' })).error?.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('emits message.updated, reactions, read and delivery receipts and message.deleted to members', async () => {
+    const conversationId = await group(alice, [bob]);
+    const [a, b] = await Promise.all([open(alice), open(bob)]);
+    const sent = (await emitAck<Msg>(a, 'message.send', { conversationId, content: 'v1', clientMessageId: cmid() })).data!;
+
+    const updated = nextEvent<Msg & { version: number }>(b, 'message.updated');
+    const edit = await emitAck<Msg & { version: number }>(a, 'message.edit', { messageId: sent.id, content: 'v2', expectedVersion: 1 });
+    expect(edit.data).toMatchObject({ content: 'v2', version: 2 });
+    expect(await updated).toEqual(edit.data);
+    expect((await emitAck(b, 'message.edit', { messageId: sent.id, content: 'not mine' })).error?.code).toBe('FORBIDDEN');
+    expect((await emitAck(a, 'message.edit', { messageId: sent.id, content: 'v3', expectedVersion: 1 })).error?.code).toBe('CONFLICT');
+
+    const reacted = nextEvent(a, 'reaction.added');
+    expect(await emitAck(b, 'reaction.add', { messageId: sent.id, emoji: '🎉' })).toEqual({ ok: true, data: {} });
+    expect(await reacted).toEqual({ messageId: sent.id, conversationId, emoji: '🎉', userId: bob.id });
+    const unreacted = nextEvent(a, 'reaction.removed');
+    expect((await emitAck(b, 'reaction.remove', { messageId: sent.id, emoji: '🎉' })).ok).toBe(true);
+    expect(await unreacted).toEqual({ messageId: sent.id, conversationId, emoji: '🎉', userId: bob.id });
+
+    const delivered = nextEvent(a, 'conversation.delivered');
+    expect((await emitAck(b, 'conversation.delivered', { conversationId, seq: sent.seq })).data).toEqual({ conversationId, lastDeliveredSeq: sent.seq });
+    expect(await delivered).toEqual({ conversationId, userId: bob.id, lastDeliveredSeq: sent.seq });
+    const receipt = nextEvent(a, 'conversation.read');
+    expect((await emitAck(b, 'conversation.read', { conversationId, seq: sent.seq })).data).toEqual({ conversationId, lastReadSeq: sent.seq, unreadCount: 0 });
+    expect(await receipt).toEqual({ conversationId, userId: bob.id, lastReadSeq: sent.seq });
+    expect((await emitAck(b, 'conversation.read', { conversationId, seq: sent.seq + 5 })).error?.code).toBe('VALIDATION_FAILED');
+
+    const deleted = nextEvent(b, 'message.deleted');
+    expect(await emitAck(a, 'message.delete', { messageId: sent.id })).toEqual({ ok: true, data: { id: sent.id } });
+    expect(await deleted).toEqual({ id: sent.id, conversationId, seq: sent.seq });
+  });
+
+  it('answers a non-member’s socket events about a conversation with NOT_FOUND, like REST', async () => {
+    const frank = await registerUser(t.url);
+    const conversationId = await group(alice, [bob]);
+    const a = await open(alice);
+    const sent = (await emitAck<Msg>(a, 'message.send', { conversationId, content: 'private', clientMessageId: cmid() })).data!;
+    const f = await open(frank);
+    for (const [event, payload] of [
+      ['messages.sync', { conversationId, afterSeq: 0 }],
+      ['conversation.read', { conversationId, seq: 1 }],
+      ['conversation.delivered', { conversationId, seq: 1 }],
+      ['typing', { conversationId, isTyping: true }],
+      ['message.edit', { messageId: sent.id, content: 'x' }],
+      ['message.delete', { messageId: sent.id }],
+      ['reaction.add', { messageId: sent.id, emoji: '👍' }],
+    ] as const) {
+      const ack = await emitAck(f, event, payload);
+      expect({ event, code: ack.error?.code }).toEqual({ event, code: 'NOT_FOUND' });
+    }
+  });
+});
