@@ -25,7 +25,7 @@ interface SendRow {
  * order. A concurrent identical retry loses on the unique index, the whole statement
  * (seq bump included) rolls back, and the original is returned.
  */
-const SEND_SQL = `
+export const SEND_SQL = `
 WITH conv AS (
   SELECT c.id, c.type,
          EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = c.id AND user_id = $2) AS is_member,
