@@ -72,7 +72,8 @@ describe('auth (e2e)', () => {
       const res = await request(t.url).post('/v1/auth/register').send(body);
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
-      const login = await request(t.url).post('/v1/auth/login').send({ login: String(body.username), password: 'password123' });
+      // Had the user been stored, logging in with exactly what was sent would work.
+      const login = await request(t.url).post('/v1/auth/login').send({ login: String(body.username), password: String(body.password) });
       expect(login.status).toBe(401);
     });
 

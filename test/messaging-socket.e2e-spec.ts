@@ -10,6 +10,7 @@ interface Msg {
   content: string | null;
   conversationId: string;
   senderId: string;
+  clientMessageId: string;
 }
 
 /** Collects every event of the given names that reaches a socket. */

@@ -17,8 +17,14 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 }
 
 const SCHEMA_SQL = `
-  SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
-   WHERE table_schema = 'public' ORDER BY table_name, column_name`;
+  SELECT 'column' AS kind, table_name || '.' || column_name AS name, data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS def
+    FROM information_schema.columns WHERE table_schema = 'public'
+  UNION ALL
+  SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
+  UNION ALL
+  SELECT 'constraint', conrelid::regclass::text || '.' || conname, pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+  ORDER BY 1, 2`;
 
 describe('database bootstrap (e2e)', () => {
   const name = uniqueName('parley_mig_test');

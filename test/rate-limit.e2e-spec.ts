@@ -31,6 +31,14 @@ describe('auth rate limits (e2e)', () => {
     expect((await request(a.url).post('/v1/auth/login').set('X-Forwarded-For', '10.0.0.5').send({ login: freshUsername('x'), password: 'wrong password' })).status).toBe(401);
   });
 
+  it('stores no bogus forwarded address and never fails on one', async () => {
+    const u = await registerUser(a.url);
+    for (const ip of ['not-an-ip', '1.2.3.4%eth0', '']) {
+      const res = await request(a.url).post('/v1/auth/login').set('X-Forwarded-For', ip).send({ login: u.username, password: u.password });
+      expect(res.status).toBe(200);
+    }
+  });
+
   it('limits register per IP', async () => {
     const ip = '10.1.0.1';
     const register = (app: TestApp) => {

@@ -85,6 +85,17 @@ describe('Socket.IO (e2e)', () => {
     expect(err.message).toBe('UNAUTHENTICATED');
   });
 
+  it('disconnects the sockets of a session when it logs out, and only those', async () => {
+    const u = await registerUser(t.url);
+    const other = await request(t.url).post('/v1/auth/login').send({ login: u.username, password: u.password }).expect(200);
+    const ending = track(await connect(t.url, { token: u.accessToken }));
+    const staying = track(await connect(t.url, { token: other.body.accessToken }));
+    const gone = new Promise<string>((resolve) => ending.once('disconnect', resolve));
+    await request(t.url).post('/v1/auth/logout').set(...bearer(u.accessToken)).send({ refreshToken: u.refreshToken }).expect(204);
+    expect(await gone).toBe('io server disconnect');
+    expect((await emitAck(staying, 'me')).ok).toBe(true);
+  });
+
   it('joins every device of a user to the user room, and only that user', async () => {
     const other = await registerUser(t.url);
     const phone = track(await connect(t.url, { token: user.accessToken }));

@@ -18,6 +18,8 @@ describe('users and blocks (e2e)', () => {
       expectError(await request(t.url).get('/v1/users/me'), 401, 'UNAUTHENTICATED');
       expectError(await request(t.url).get('/v1/users/me').set('Authorization', 'Bearer not.a.jwt'), 401, 'UNAUTHENTICATED');
       expectError(await request(t.url).get('/v1/users/me').set('Authorization', me.accessToken), 401, 'UNAUTHENTICATED');
+      expectError(await request(t.url).patch('/v1/users/me').send({ displayName: 'x' }), 401, 'UNAUTHENTICATED');
+      expectError(await request(t.url).get('/v1/users?q=ab'), 401, 'UNAUTHENTICATED');
     });
 
     it('updates displayName (trimmed) and timezone, answering the private user', async () => {
@@ -151,6 +153,10 @@ describe('users and blocks (e2e)', () => {
       expectError(await request(t.url).put('/v1/users/me/blocks/xyz').set(...bearer(u.accessToken)), 400, 'VALIDATION_FAILED');
       expectError(await request(t.url).put(`/v1/users/me/blocks/${me.id}`), 401, 'UNAUTHENTICATED');
       expectError(await request(t.url).get('/v1/users/me/blocks'), 401, 'UNAUTHENTICATED');
+      expectError(await request(t.url).delete(`/v1/users/me/blocks/${me.id}`), 401, 'UNAUTHENTICATED');
+      expectError(await request(t.url).delete('/v1/users/me/blocks/xyz').set(...bearer(u.accessToken)), 400, 'VALIDATION_FAILED');
+      expectError(await request(t.url).get('/v1/users/me/blocks?limit=0').set(...bearer(u.accessToken)), 400, 'VALIDATION_FAILED');
+      expectError(await request(t.url).get('/v1/users/me/blocks?cursor=bm9wZQ').set(...bearer(u.accessToken)), 400, 'VALIDATION_FAILED');
       const list = await request(t.url).get('/v1/users/me/blocks').set(...bearer(u.accessToken)).expect(200);
       expect(list.body.items).toEqual([]);
     });

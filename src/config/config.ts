@@ -119,6 +119,9 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
 }
 
+/** Never echoed back in error messages. */
+const SECRET_KEYS = new Set(['JWT_ACCESS_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -137,13 +140,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const raw: Record<string, unknown> = {};
   for (const key of [...known, 'JWT_ACCESS_SECRET']) {
-    if (env[key] !== undefined) raw[key] = env[key];
+    // An empty value means "unset": take the default.
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }
   const vars = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(vars, { skipMissingProperties: false });
   if (errors.length > 0) {
     throw new ConfigValidationError(
-      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`),
+      errors.map(
+        (e) =>
+          `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}` +
+          (SECRET_KEYS.has(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`),
+      ),
     );
   }
   return Object.freeze({

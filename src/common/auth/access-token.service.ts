@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { AppError } from '../errors/app-error';
+import { AppError, ErrorCode } from '../errors/app-error';
 import { REDIS } from '../redis/redis.module';
 import { AccessTokenClaims, AuthenticatedActor } from './actor';
 
@@ -46,7 +46,13 @@ export class AccessTokenService {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
       throw AppError.unauthenticated('The access token is invalid or expired');
     }
-    if (await this.redis.exists(this.revokedKey(claims.sid))) {
+    let revoked: number;
+    try {
+      revoked = await this.redis.exists(this.revokedKey(claims.sid));
+    } catch {
+      throw new AppError(ErrorCode.UNAVAILABLE, 'Session store unavailable, try again shortly');
+    }
+    if (revoked) {
       throw AppError.unauthenticated('The session has ended');
     }
     return { userId: claims.sub, role: claims.role === 'admin' ? 'admin' : 'user', sessionId: claims.sid };

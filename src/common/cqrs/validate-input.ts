@@ -28,6 +28,10 @@ export function validateInput<T extends object>(cls: ClassConstructor<T>, input:
       throw AppError.validation(`property ${key} should not exist`, [{ field: key, message: `property ${key} should not exist` }]);
     }
   }
+  const nul = findNul(raw, '');
+  if (nul !== null) {
+    throw AppError.validation(`${nul} must not contain NUL characters`, [{ field: nul, message: 'must not contain NUL characters' }]);
+  }
   const instance = plainToInstance(cls, raw as Record<string, unknown>);
   const errors = validateSync(instance, {
     whitelist: true,
@@ -43,4 +47,15 @@ export function validateInput<T extends object>(cls: ClassConstructor<T>, input:
     throw AppError.validation(details[0]?.message ?? 'Validation failed', details);
   }
   return instance;
+}
+
+/** PostgreSQL text cannot hold U+0000; find the first field that carries one. */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = findNul(inner, path ? `${path}.${key}` : key);
+    if (found !== null) return found;
+  }
+  return null;
 }

@@ -76,6 +76,14 @@ export function normalizeError(exception: unknown): NormalizedError {
       };
     }
     const status = exception.getStatus();
+    if (status === 400) {
+      // Only the framework throws these (we throw AppError): its text may be a parser's internals.
+      return {
+        status: 400,
+        body: { code: ErrorCode.VALIDATION_FAILED, message: 'The request could not be read', details: [{ field: 'body', message: 'could not be read' }] },
+        unexpected: false,
+      };
+    }
     const code = CODE_BY_HTTP_STATUS[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.VALIDATION_FAILED);
     const message = code === ErrorCode.INTERNAL ? 'Internal server error' : (SAFE_MESSAGES[code] ?? exception.message);
     return { status: HTTP_STATUS_BY_CODE[code], body: { code, message }, unexpected: status >= 500 && status !== 503 };

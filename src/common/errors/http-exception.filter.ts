@@ -17,7 +17,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const { status, body, unexpected } = normalizeError(exception);
 
     if (unexpected) {
-      this.logger.error({ err: exception, requestId, method: req.method, url: req.originalUrl }, 'Unhandled error');
+      this.logger.error({ err: safeError(exception), requestId, method: req.method, url: req.originalUrl }, 'Unhandled error');
+    } else if (!(req as { log?: unknown }).log) {
+      // Refused before the request logger ran (malformed JSON, wrong content type, too large).
+      this.logger.warn({ requestId, method: req.method, url: req.originalUrl, status, code: body.code }, 'request refused');
     }
     if (res.headersSent) return;
     if (body.code === ErrorCode.RATE_LIMITED && body.retryAfterMs !== undefined) {
@@ -27,4 +30,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const envelope: ErrorEnvelope = { error: { ...body, requestId } };
     res.status(status).json(envelope);
   }
+}
+
+/** Type, message and stack only: a driver error's query parameters may hold personal data or hashes. */
+export function safeError(err: unknown): { type: string; message: string; stack?: string } {
+  if (err instanceof Error) return { type: err.name, message: err.message, stack: err.stack };
+  return { type: typeof err, message: String(err) };
 }

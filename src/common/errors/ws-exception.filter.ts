@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { normalizeError } from './error-envelope';
+import { safeError } from './http-exception.filter';
 
 export interface WsAckError {
   ok: false;
@@ -19,7 +20,7 @@ export class WsExceptionFilter implements ExceptionFilter {
     const requestId = randomUUID();
     const { body, unexpected } = normalizeError(exception);
     if (unexpected) {
-      this.logger.error({ err: exception, requestId, event: pattern }, 'Unhandled error in socket event');
+      this.logger.error({ err: safeError(exception), requestId, event: pattern }, 'Unhandled error in socket event');
     }
     const reply: WsAckError = { ok: false, error: { ...body, requestId } };
     if (typeof ack === 'function') {

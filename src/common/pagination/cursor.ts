@@ -17,8 +17,12 @@ export function encodeCursor(key: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor and checks that it has exactly the expected string/number fields. */
-export function decodeCursor<K extends string>(cursor: string, fields: readonly K[]): Record<K, string> {
+export const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A timestamptz as PostgreSQL prints it (`::text`), keeping microseconds. */
+export const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+/** Decodes a cursor and checks every expected field against its pattern; anything else is a 400. */
+export function decodeCursor<K extends string>(cursor: string, fields: Record<K, RegExp>): Record<K, string> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -29,7 +33,10 @@ export function decodeCursor<K extends string>(cursor: string, fields: readonly 
     typeof parsed === 'object' &&
     parsed !== null &&
     !Array.isArray(parsed) &&
-    fields.every((f) => typeof (parsed as Record<string, unknown>)[f] === 'string');
+    (Object.entries(fields) as [K, RegExp][]).every(([f, pattern]) => {
+      const v = (parsed as Record<string, unknown>)[f];
+      return typeof v === 'string' && v.length <= 200 && pattern.test(v);
+    });
   if (!ok) throw AppError.validation('cursor is not valid', [{ field: 'cursor', message: 'cursor is not valid' }]);
   return parsed as Record<K, string>;
 }

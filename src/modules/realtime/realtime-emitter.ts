@@ -18,4 +18,13 @@ export class RealtimeEmitter {
     if (!this.server || userIds.length === 0) return;
     this.server.to(userIds.map(userRoom)).emit(event, payload);
   }
+
+  /** Disconnects the sockets of one session (on every node the adapter reaches). */
+  async disconnectSession(userId: string, sessionId: string): Promise<void> {
+    if (!this.server) return;
+    const sockets = await this.server.in(userRoom(userId)).fetchSockets();
+    for (const socket of sockets) {
+      if ((socket.data as { actor?: { sessionId?: string } }).actor?.sessionId === sessionId) socket.disconnect(true);
+    }
+  }
 }

@@ -30,9 +30,12 @@ export function toPrivateUser(u: UserEntity): PrivateUserView {
 }
 
 export class TokenPairView {
-  @ApiProperty({ description: 'JWT, send as `Authorization: Bearer <accessToken>`' })
+  @ApiProperty({ description: 'JWT, send as `Authorization: Bearer <accessToken>`', example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTlh…' })
   accessToken: string;
-  @ApiProperty({ description: 'Opaque; rotates on every use' })
+  @ApiProperty({
+    description: 'Opaque; rotates on every use. Presenting a used one again ends the whole session (401), so send each refresh once.',
+    example: '019a9f4e-7c1d-7a3e-9c61-2f0b8d6e4a10.Jx2b7…',
+  })
   refreshToken: string;
   @ApiProperty({ example: 900, description: 'Access-token lifetime in seconds' })
   expiresIn: number;

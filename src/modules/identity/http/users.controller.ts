@@ -41,8 +41,8 @@ export class UsersController {
   }
 
   @Get('me/blocks')
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false, type: String })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ type: BlockPage, description: 'Users the caller has blocked, newest first' })
   @ApiErrors(VALIDATION_FAILED)
   blocks(@Query() query: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<BlockPage> {
@@ -69,8 +69,8 @@ export class UsersController {
 
   @Get()
   @ApiQuery({ name: 'q', required: true, description: 'Username prefix', example: 'ad' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false, type: String })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ type: PublicUserPage })
   @ApiErrors(VALIDATION_FAILED)
   search(@Query() query: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<PublicUserPage> {

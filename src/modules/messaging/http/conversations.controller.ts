@@ -61,8 +61,8 @@ export class ConversationsController {
   }
 
   @Get()
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false, type: String })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ type: ConversationPage, description: 'Newest activity first' })
   list(@Query() query: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<ConversationPage> {
     return this.queries.execute(ListConversationsQuery.create(query, { actor }));
@@ -178,7 +178,7 @@ export class ConversationsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiQuery({ name: 'beforeSeq', required: false, type: Number })
   @ApiQuery({ name: 'afterSeq', required: false, type: Number })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
   @ApiOkResponse({ type: MessagePage, description: 'Ascending by seq' })
   @ApiErrors(NOT_FOUND)
   messages(@Param('id') conversationId: string, @Query() query: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<MessagePage> {

@@ -1,12 +1,9 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { AppError } from '../../../common/errors/app-error';
-import { decodeCursor, encodeCursor, Page } from '../../../common/pagination/cursor';
+import { CURSOR_TIMESTAMP, CURSOR_UUID, decodeCursor, encodeCursor, Page } from '../../../common/pagination/cursor';
 import { MessagingReadModel } from '../domain/read-model';
 import { ConversationView, ReceiptView } from '../domain/views';
 import { GetConversationQuery, ListConversationsQuery, ListReceiptsQuery } from './conversation.queries';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Newest activity first, keyset-paged on (last_activity_at, id). */
 @QueryHandler(ListConversationsQuery)
@@ -20,8 +17,7 @@ export class ListConversationsHandler implements IQueryHandler<ListConversations
     const params: unknown[] = [query.actor.userId, query.limit + 1];
     let keyset = '';
     if (query.cursor) {
-      const c = decodeCursor(query.cursor, ['t', 'id'] as const);
-      if (!UUID.test(c.id) || Number.isNaN(Date.parse(c.t))) throw AppError.validation('cursor is not valid', [{ field: 'cursor', message: 'cursor is not valid' }]);
+      const c = decodeCursor(query.cursor, { t: CURSOR_TIMESTAMP, id: CURSOR_UUID });
       params.push(c.t, c.id);
       keyset = 'AND (c.last_activity_at, c.id) < ($3::timestamptz, $4::uuid)';
     }

@@ -1,7 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { AppError } from '../../../../common/errors/app-error';
-import { decodeCursor, Page, toPage } from '../../../../common/pagination/cursor';
+import { CURSOR_TIMESTAMP, CURSOR_UUID, decodeCursor, Page, toPage } from '../../../../common/pagination/cursor';
 import { BlockView, toPublicUser } from '../../domain/user.views';
 import { ListBlocksQuery } from './list-blocks.query';
 
@@ -14,8 +13,6 @@ interface BlockRow {
   user_created_at: Date;
 }
 
-const UUID = /^[0-9a-f-]{36}$/i;
-
 /** The caller's blocks, newest first, keyset-paged on (created_at, blocked_id), users joined in one query. */
 @QueryHandler(ListBlocksQuery)
 export class ListBlocksHandler implements IQueryHandler<ListBlocksQuery> {
@@ -25,10 +22,7 @@ export class ListBlocksHandler implements IQueryHandler<ListBlocksQuery> {
     const params: unknown[] = [query.actor.userId, query.limit + 1];
     let keyset = '';
     if (query.cursor) {
-      const c = decodeCursor(query.cursor, ['t', 'id'] as const);
-      if (!UUID.test(c.id) || Number.isNaN(Date.parse(c.t))) {
-        throw AppError.validation('cursor is not valid', [{ field: 'cursor', message: 'cursor is not valid' }]);
-      }
+      const c = decodeCursor(query.cursor, { t: CURSOR_TIMESTAMP, id: CURSOR_UUID });
       params.push(c.t, c.id);
       keyset = 'AND (b.created_at, b.blocked_id) < ($3::timestamptz, $4::uuid)';
     }

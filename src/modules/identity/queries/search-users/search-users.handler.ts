@@ -11,7 +11,7 @@ export class SearchUsersHandler implements IQueryHandler<SearchUsersQuery> {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(query: SearchUsersQuery): Promise<Page<PublicUserView>> {
-    const after = query.cursor ? decodeCursor(query.cursor, ['u'] as const).u : null;
+    const after = query.cursor ? decodeCursor(query.cursor, { u: /^[a-z0-9_.]{1,32}$/ }).u : null;
     // q is [a-z0-9_.] only; "_" is a LIKE wildcard, so escape it.
     const pattern = `${query.q.replace(/_/g, '\\_')}%`;
     const qb = this.dataSource

@@ -1,0 +1,79 @@
+import { DataSource } from 'typeorm';
+import { AppError, ErrorCode } from '../../../../common/errors/app-error';
+import { PasswordHasher } from '../../domain/password-hasher';
+import { SessionIssuer } from '../../domain/session-issuer';
+import { UserEntity } from '../../entities/user.entity';
+import { LoginCommand } from './login.command';
+import { LoginHandler } from './login.handler';
+
+function harness(user: Partial<UserEntity> | null, passwordOk: boolean) {
+  const where: string[] = [];
+  const qb = {
+    addSelect: () => qb,
+    where: (clause: string) => {
+      where.push(clause);
+      return qb;
+    },
+    getOne: () => Promise.resolve(user),
+  };
+  const dataSource = {
+    getRepository: () => ({ createQueryBuilder: () => qb }),
+    transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
+  } as unknown as DataSource;
+  const hasher = { verify: jest.fn().mockResolvedValue(passwordOk) } as unknown as PasswordHasher;
+  const sessions = { start: jest.fn().mockResolvedValue({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }) } as unknown as SessionIssuer;
+  return { handler: new LoginHandler(dataSource, hasher, sessions), hasher, sessions, where };
+}
+
+const user: Partial<UserEntity> = {
+  id: '0190c7c0-0000-7000-8000-0000000000aa',
+  username: 'ada',
+  email: 'Ada@Example.test',
+  displayName: 'Ada',
+  timezone: 'UTC',
+  role: 'user',
+  bannedAt: null,
+  createdAt: new Date(),
+  passwordHash: '$argon2id$stored',
+};
+
+async function codeOf(p: Promise<unknown>): Promise<ErrorCode> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('LoginHandler', () => {
+  it('looks up by email when the login has an @, case-insensitively, else by username', async () => {
+    const h = harness(user, true);
+    await h.handler.execute(LoginCommand.create({ login: 'ADA@example.TEST', password: 'pw' }));
+    await h.handler.execute(LoginCommand.create({ login: 'Ada', password: 'pw' }));
+    expect(h.where).toEqual(['lower(u.email) = :login', 'lower(u.username) = :login']);
+    expect(h.sessions.start).toHaveBeenCalledTimes(2);
+  });
+
+  it('verifies an unknown user against the dummy hash (same work) and answers the same 401 as a wrong password', async () => {
+    const unknown = harness(null, false);
+    const wrong = harness(user, false);
+    const a = await unknown.handler.execute(LoginCommand.create({ login: 'ghost', password: 'pw' })).catch((e: AppError) => e);
+    const b = await wrong.handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })).catch((e: AppError) => e);
+    expect(unknown.hasher.verify).toHaveBeenCalledWith(null, 'pw');
+    expect(wrong.hasher.verify).toHaveBeenCalledWith('$argon2id$stored', 'pw');
+    expect(a).toBeInstanceOf(AppError);
+    expect([(a as AppError).code, (a as AppError).message]).toEqual([(b as AppError).code, (b as AppError).message]);
+    expect(unknown.sessions.start).not.toHaveBeenCalled();
+  });
+
+  it('refuses a banned account only after the password checked out', async () => {
+    expect(await codeOf(harness({ ...user, bannedAt: new Date() }, true).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).toBe(
+      ErrorCode.FORBIDDEN,
+    );
+    expect(await codeOf(harness({ ...user, bannedAt: new Date() }, false).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).toBe(
+      ErrorCode.UNAUTHENTICATED,
+    );
+  });
+});

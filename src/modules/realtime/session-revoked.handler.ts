@@ -1,0 +1,13 @@
+import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
+import { SessionRevokedEvent } from '../identity/events/session-revoked.event';
+import { RealtimeEmitter } from './realtime-emitter';
+
+/** A session that ended (logout, stolen refresh token) keeps no open sockets. */
+@EventsHandler(SessionRevokedEvent)
+export class SessionRevokedHandler implements IEventHandler<SessionRevokedEvent> {
+  constructor(private readonly emitter: RealtimeEmitter) {}
+
+  async handle(event: SessionRevokedEvent): Promise<void> {
+    await this.emitter.disconnectSession(event.userId, event.sessionId);
+  }
+}
