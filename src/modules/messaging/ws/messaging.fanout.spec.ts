@@ -5,7 +5,11 @@ import { MessagingFanout } from './messaging.fanout';
 
 describe('MessagingFanout', () => {
   const emitted: [string[], string, unknown][] = [];
-  const emitter = { toUsers: (ids: readonly string[], event: string, payload: unknown) => emitted.push([[...ids], event, payload]) } as RealtimeEmitter;
+  const emitter = {
+    toUsers: (ids: readonly string[], event: string, payload: unknown): void => {
+      emitted.push([[...ids], event, payload]);
+    },
+  } as unknown as RealtimeEmitter;
   const fanout = new MessagingFanout(emitter);
   beforeEach(() => emitted.splice(0));
 
