@@ -196,7 +196,7 @@ async function rawSqlRate(url: string, world: World, concurrency: number, second
       while (performance.now() < end) {
         const g = world.groups[(w * 13 + i) % world.groups.length];
         const sender = g.members[(w + i) % g.members.length];
-        await pool.query(SEND_SQL, [g.id, sender, uuidv7(), `raw${w}-${i}-${Date.now()}`, `raw ${w} ${i}`, null]);
+        await pool.query({ name: 'raw_send', text: SEND_SQL, values: [g.id, sender, uuidv7(), `raw${w}-${i}-${Date.now()}`, `raw ${w} ${i}`, null] });
         done += 1;
         i += 1;
       }

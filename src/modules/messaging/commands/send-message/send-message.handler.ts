@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { pgError, queryPrepared } from '../../../../database/prepared';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
 import { MessagingReadModel } from '../../domain/read-model';
@@ -82,7 +83,7 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     if (cmd.attachmentIds?.length) throw AppError.notFound('Attachment');
     let row: SendRow;
     try {
-      const rows: SendRow[] = await this.dataSource.query(SEND_SQL, [
+      const rows = await queryPrepared<SendRow>(this.dataSource, 'parley_send_message', SEND_SQL, [
         cmd.conversationId,
         userId,
         uuidv7(),
@@ -118,6 +119,6 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
 }
 
 function isDuplicateSend(err: unknown): boolean {
-  const driver = err instanceof QueryFailedError ? (err.driverError as { code?: string; constraint?: string }) : undefined;
-  return driver?.code === '23505' && driver.constraint === 'messages_client_message_id_key';
+  const { code, constraint } = pgError(err);
+  return code === '23505' && constraint === 'messages_client_message_id_key';
 }
