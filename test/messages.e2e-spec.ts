@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
-import { bearer, expectError, registerUser, RegisteredUser } from './support/factories';
+import { bearer, expectError, expectHiddenLikeMissing, expectInvalid, expectInvalidPathId, registerUser, RegisteredUser } from './support/factories';
 import { startApp, TestApp } from './support/app';
 
 type Res = request.Response;
@@ -22,26 +22,6 @@ interface MessageBody {
   version: number;
 }
 
-/** A 400 VALIDATION_FAILED whose details name `field`. */
-function expectInvalid(res: Res, field: string): void {
-  expectError(res, 400, 'VALIDATION_FAILED');
-  expect(Array.isArray(res.body.error.details)).toBe(true);
-  expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
-}
-
-/** A 400 for a non-UUID path id: details name the id (as `id` or as the command's field). */
-function expectInvalidPathId(res: Res, ...fields: string[]): void {
-  expectError(res, 400, 'VALIDATION_FAILED');
-  expect(fields).toContain(res.body.error.details[0].field);
-}
-
-/** Hidden from a non-member exactly as something that does not exist. */
-function expectHiddenLikeMissing(hidden: Res, missing: Res): void {
-  expectError(hidden, 404, 'NOT_FOUND');
-  expectError(missing, 404, 'NOT_FOUND');
-  expect(hidden.body.error.message).toBe(missing.body.error.message);
-  expect(hidden.body.error.details).toEqual(missing.body.error.details);
-}
 
 const seqs = (res: Res): number[] => res.body.items.map((m: MessageBody) => m.seq);
 const THUMBS = encodeURIComponent('👍');

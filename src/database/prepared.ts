@@ -17,5 +17,5 @@ export async function queryPrepared<T extends QueryResultRow>(dataSource: DataSo
 export function pgError(err: unknown): { code?: string; constraint?: string } {
   if (typeof err !== 'object' || err === null) return {};
   const inner = (err as { driverError?: unknown }).driverError ?? err;
-  return inner as { code?: string; constraint?: string };
+  return inner;
 }

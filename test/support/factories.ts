@@ -47,3 +47,24 @@ export function expectError(res: request.Response, status: number, code: string)
   expect(res.body.error.requestId).toBe(res.headers['x-request-id']);
   expect(Object.keys(res.body)).toEqual(['error']);
 }
+
+/** A 400 VALIDATION_FAILED whose details name `field`. */
+export function expectInvalid(res: request.Response, field: string): void {
+  expectError(res, 400, 'VALIDATION_FAILED');
+  expect(Array.isArray(res.body.error.details)).toBe(true);
+  expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+}
+
+/** A 400 for a non-UUID path id: details name the id (as `id` or as the command's field). */
+export function expectInvalidPathId(res: request.Response, ...fields: string[]): void {
+  expectError(res, 400, 'VALIDATION_FAILED');
+  expect(fields).toContain(res.body.error.details[0].field);
+}
+
+/** Hidden from a non-member exactly as something that does not exist. */
+export function expectHiddenLikeMissing(hidden: request.Response, missing: request.Response): void {
+  expectError(hidden, 404, 'NOT_FOUND');
+  expectError(missing, 404, 'NOT_FOUND');
+  expect(hidden.body.error.message).toBe(missing.body.error.message);
+  expect(hidden.body.error.details).toEqual(missing.body.error.details);
+}

@@ -6,19 +6,9 @@ import { newRefreshToken } from '../../domain/refresh-token';
 import { SessionIssuer } from '../../domain/session-issuer';
 import { SessionRevokedEvent } from '../../events/session-revoked.event';
 import { RefreshSessionCommand } from './refresh-session.command';
-import { RefreshSessionHandler } from './refresh-session.handler';
+import { RefreshSessionHandler, TokenRow } from './refresh-session.handler';
 
-interface Row {
-  id: string;
-  session_id: string;
-  token_hash: Buffer;
-  expires_at: Date;
-  used_at: Date | null;
-  revoked_at: Date | null;
-  user_id: string;
-  role: 'user' | 'admin';
-  banned_at: Date | null;
-}
+type Row = TokenRow;
 
 /** A DataSource whose transaction runs against a recording manager serving one token row. */
 function harness(row: Row | undefined) {

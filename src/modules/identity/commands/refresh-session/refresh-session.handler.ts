@@ -8,7 +8,7 @@ import { TokenPairView } from '../../domain/user.views';
 import { SessionRevokedEvent } from '../../events/session-revoked.event';
 import { RefreshSessionCommand } from './refresh-session.command';
 
-interface TokenRow {
+export interface TokenRow {
   id: string;
   session_id: string;
   token_hash: Buffer;

@@ -7,17 +7,42 @@ import { DeliveredStateView, ReadStateView } from '../../domain/views';
 import { ConversationDeliveredEvent, ConversationReadEvent } from '../../events/messaging.events';
 import { MarkDeliveredCommand, MarkReadCommand } from './mark-read.command';
 
-interface PointerRow {
-  moved: boolean;
-  last_read_seq: string;
-  last_delivered_seq: string;
-  last_seq: string;
-}
+const MOVE_SQL = {
+  // Reading implies delivery.
+  read: `UPDATE conversation_members SET last_read_seq = $3, last_delivered_seq = GREATEST(last_delivered_seq, $3)
+          WHERE conversation_id = $1 AND user_id = $2 AND last_read_seq < $3 RETURNING last_read_seq AS seq`,
+  delivered: `UPDATE conversation_members SET last_delivered_seq = $3
+          WHERE conversation_id = $1 AND user_id = $2 AND last_delivered_seq < $3 RETURNING last_delivered_seq AS seq`,
+} as const;
+const CURRENT_COLUMN = { read: 'last_read_seq', delivered: 'last_delivered_seq' } as const;
 
 /**
- * Pointers only move forward, in one statement: a lower seq is a no-op answered with
- * the current pointer; a seq above the conversation's lastSeq is refused.
+ * Moves one of the caller's pointers forward, in one statement: a lower seq is a no-op
+ * answered with the current pointer; a seq above the conversation's lastSeq is refused.
  */
+async function movePointer(
+  dataSource: DataSource,
+  readModel: MessagingReadModel,
+  kind: 'read' | 'delivered',
+  cmd: MarkReadCommand | MarkDeliveredCommand,
+): Promise<{ seq: number; moved: boolean }> {
+  const me = await readModel.requireMember(cmd.conversationId, cmd.actor.userId);
+  if (cmd.seq > Number(me.last_seq)) {
+    throw AppError.validation(`seq must not be above the conversation's lastSeq (${me.last_seq})`, [
+      { field: 'seq', message: `must be at most ${me.last_seq}` },
+    ]);
+  }
+  const [row] = await queryRows<{ moved: boolean; seq: string }>(
+    dataSource.manager,
+    `WITH upd AS (${MOVE_SQL[kind]})
+     SELECT EXISTS (SELECT 1 FROM upd) AS moved, coalesce((SELECT seq FROM upd), me.${CURRENT_COLUMN[kind]}) AS seq
+       FROM conversation_members me WHERE me.conversation_id = $1 AND me.user_id = $2`,
+    [cmd.conversationId, cmd.actor.userId, cmd.seq],
+  );
+  if (!row) throw AppError.notFound('Conversation');
+  return { seq: Number(row.seq), moved: row.moved };
+}
+
 @CommandHandler(MarkReadCommand)
 export class MarkReadHandler implements ICommandHandler<MarkReadCommand> {
   constructor(
@@ -27,29 +52,13 @@ export class MarkReadHandler implements ICommandHandler<MarkReadCommand> {
   ) {}
 
   async execute(cmd: MarkReadCommand): Promise<ReadStateView> {
-    const userId = cmd.actor.userId;
-    const me = await this.readModel.requireMember(cmd.conversationId, userId);
-    if (cmd.seq > Number(me.last_seq)) throw seqTooHigh(me.last_seq);
-    const [row] = await queryRows<PointerRow>(
-      this.dataSource.manager,
-      `WITH upd AS (
-         UPDATE conversation_members SET last_read_seq = $3, last_delivered_seq = GREATEST(last_delivered_seq, $3)
-          WHERE conversation_id = $1 AND user_id = $2 AND last_read_seq < $3
-          RETURNING last_read_seq, last_delivered_seq)
-       SELECT EXISTS (SELECT 1 FROM upd) AS moved,
-              coalesce((SELECT last_read_seq FROM upd), me.last_read_seq) AS last_read_seq,
-              coalesce((SELECT last_delivered_seq FROM upd), me.last_delivered_seq) AS last_delivered_seq
-         FROM conversation_members me WHERE me.conversation_id = $1 AND me.user_id = $2`,
-      [cmd.conversationId, userId, cmd.seq],
-    );
-    if (!row) throw AppError.notFound('Conversation');
-    const lastReadSeq = Number(row.last_read_seq);
-    const unreadCount = await this.readModel.unreadCount(cmd.conversationId, userId);
-    if (row.moved) {
+    const { seq, moved } = await movePointer(this.dataSource, this.readModel, 'read', cmd);
+    const unreadCount = await this.readModel.unreadCount(cmd.conversationId, cmd.actor.userId);
+    if (moved) {
       const memberIds = await this.readModel.memberIds(cmd.conversationId);
-      this.events.publish(new ConversationReadEvent(cmd.conversationId, userId, lastReadSeq, memberIds));
+      this.events.publish(new ConversationReadEvent(cmd.conversationId, cmd.actor.userId, seq, memberIds));
     }
-    return { conversationId: cmd.conversationId, lastReadSeq, unreadCount };
+    return { conversationId: cmd.conversationId, lastReadSeq: seq, unreadCount };
   }
 }
 
@@ -62,32 +71,11 @@ export class MarkDeliveredHandler implements ICommandHandler<MarkDeliveredComman
   ) {}
 
   async execute(cmd: MarkDeliveredCommand): Promise<DeliveredStateView> {
-    const userId = cmd.actor.userId;
-    const me = await this.readModel.requireMember(cmd.conversationId, userId);
-    if (cmd.seq > Number(me.last_seq)) throw seqTooHigh(me.last_seq);
-    const [row] = await queryRows<PointerRow>(
-      this.dataSource.manager,
-      `WITH upd AS (
-         UPDATE conversation_members SET last_delivered_seq = $3
-          WHERE conversation_id = $1 AND user_id = $2 AND last_delivered_seq < $3
-          RETURNING last_delivered_seq)
-       SELECT EXISTS (SELECT 1 FROM upd) AS moved,
-              coalesce((SELECT last_delivered_seq FROM upd), me.last_delivered_seq) AS last_delivered_seq
-         FROM conversation_members me WHERE me.conversation_id = $1 AND me.user_id = $2`,
-      [cmd.conversationId, userId, cmd.seq],
-    );
-    if (!row) throw AppError.notFound('Conversation');
-    const lastDeliveredSeq = Number(row.last_delivered_seq);
-    if (row.moved) {
+    const { seq, moved } = await movePointer(this.dataSource, this.readModel, 'delivered', cmd);
+    if (moved) {
       const memberIds = await this.readModel.memberIds(cmd.conversationId);
-      this.events.publish(new ConversationDeliveredEvent(cmd.conversationId, userId, lastDeliveredSeq, memberIds));
+      this.events.publish(new ConversationDeliveredEvent(cmd.conversationId, cmd.actor.userId, seq, memberIds));
     }
-    return { conversationId: cmd.conversationId, lastDeliveredSeq };
+    return { conversationId: cmd.conversationId, lastDeliveredSeq: seq };
   }
-}
-
-function seqTooHigh(lastSeq: string): AppError {
-  return AppError.validation(`seq must not be above the conversation's lastSeq (${lastSeq})`, [
-    { field: 'seq', message: `must be at most ${lastSeq}` },
-  ]);
 }
