@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './common/auth/auth.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { LoggingModule } from './common/logging/logging.module';
+import { OutboxModule } from './common/outbox/outbox.repository';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -24,6 +25,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         RedisModule,
+        OutboxModule,
         CqrsModule.forRoot(),
         AuthModule,
         HealthModule,
