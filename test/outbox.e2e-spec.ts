@@ -43,7 +43,10 @@ describe('outbox (e2e)', () => {
     const seen: OutboxRow<SentPayload>[][] = [[], []];
     await Promise.all(
       [0, 1].map(async (i) => {
-        while ((await outbox.consume<SentPayload>('message.sent', 1, async (rows) => void seen[i].push(...rows))) > 0) {
+        while ((await outbox.consume<SentPayload>('message.sent', 1, (rows) => {
+          seen[i].push(...rows);
+          return Promise.resolve();
+        })) > 0) {
           /* drain */
         }
       }),
@@ -54,7 +57,10 @@ describe('outbox (e2e)', () => {
     expect(mine(all).map((r) => r.payload.seq).sort()).toEqual([1, 2, 3]);
     // Processed rows are never handed out again (other suites may add rows of their own meanwhile).
     const again: OutboxRow<SentPayload>[] = [];
-    await outbox.consume<SentPayload>('message.sent', 1000, async (rows) => void again.push(...rows));
+    await outbox.consume<SentPayload>('message.sent', 1000, (rows) => {
+      again.push(...rows);
+      return Promise.resolve();
+    });
     expect(mine(again)).toEqual([]);
   });
 });
