@@ -48,7 +48,7 @@ export class Messaging1763790000000 implements MigrationInterface {
         sender_id         uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         client_message_id text NOT NULL CONSTRAINT messages_client_message_id_format CHECK (client_message_id ~ '^[A-Za-z0-9_-]{1,64}$'),
         content           text CONSTRAINT messages_content_length CHECK (content IS NULL OR char_length(content) BETWEEN 1 AND 10000),
-        reply_to_id       uuid REFERENCES messages (id) ON DELETE SET NULL,
+        reply_to_id       uuid,
         version           integer NOT NULL DEFAULT 1 CONSTRAINT messages_version_positive CHECK (version >= 1),
         created_at        timestamptz NOT NULL DEFAULT now(),
         edited_at         timestamptz,
@@ -57,6 +57,11 @@ export class Messaging1763790000000 implements MigrationInterface {
         CONSTRAINT messages_tombstone CHECK (deleted_at IS NOT NULL OR content IS NOT NULL)
       )`);
     await q.query(`CREATE UNIQUE INDEX messages_conversation_seq_key ON messages (conversation_id, seq)`);
+    // A reply must point into the same conversation: a composite key makes the database say so.
+    await q.query(`ALTER TABLE messages ADD CONSTRAINT messages_conversation_id_id_key UNIQUE (conversation_id, id)`);
+    await q.query(`
+      ALTER TABLE messages ADD CONSTRAINT messages_reply_to_same_conversation
+        FOREIGN KEY (conversation_id, reply_to_id) REFERENCES messages (conversation_id, id) ON DELETE SET NULL (reply_to_id)`);
     // Idempotent sends: a retry of (conversation, sender, clientMessageId) finds the original, forever.
     await q.query(`CREATE UNIQUE INDEX messages_client_message_id_key ON messages (conversation_id, sender_id, client_message_id)`);
 

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import { Socket } from 'socket.io-client';
 import { bearer, registerUser, RegisteredUser } from './support/factories';
@@ -203,5 +204,126 @@ describe('messaging over Socket.IO (e2e)', () => {
       const ack = await emitAck(f, event, payload);
       expect({ event, code: ack.error?.code }).toEqual({ event, code: 'NOT_FOUND' });
     }
+  });
+});
+
+describe('messaging over Socket.IO: membership events, validation and races (e2e)', () => {
+  let t: TestApp;
+  let owner: RegisteredUser;
+  let member: RegisteredUser;
+  const sockets: Socket[] = [];
+  const open = async (user: RegisteredUser): Promise<Socket> => {
+    const s = await connect(t.url, { token: user.accessToken });
+    sockets.push(s);
+    return s;
+  };
+  let n = 0;
+  const cmid = (): string => `r-${Date.now()}-${(n += 1)}`;
+
+  beforeAll(async () => {
+    t = await startApp();
+    [owner, member] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+  });
+  afterEach(() => {
+    while (sockets.length) sockets.pop()?.close();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const newGroup = async (...members: RegisteredUser[]): Promise<string> =>
+    (await request(t.url).post('/v1/conversations').set(...bearer(owner.accessToken)).send({ name: 'g', memberIds: members.map((m) => m.id) }).expect(201)).body
+      .id as string;
+
+  it('emits conversation.member_added and conversation.updated (each member’s own view) when members are added', async () => {
+    const newcomer = await registerUser(t.url);
+    const conversationId = await newGroup(member);
+    const m = await open(member);
+    await request(t.url).post(`/v1/conversations/${conversationId}/messages`).set(...bearer(owner.accessToken)).send({ content: 'unread for member', clientMessageId: cmid() }).expect(201);
+    const added = nextEvent(m, 'conversation.member_added');
+    const updated = nextEvent<{ id: string; unreadCount: number; members: { userId: string }[] }>(m, 'conversation.updated');
+    await request(t.url).post(`/v1/conversations/${conversationId}/members`).set(...bearer(owner.accessToken)).send({ userIds: [newcomer.id] }).expect(200);
+    expect(await added).toEqual({ conversationId, userId: newcomer.id });
+    const view = await updated;
+    expect(view.id).toBe(conversationId);
+    expect(view.members.map((x) => x.userId)).toContain(newcomer.id);
+    expect(view.unreadCount).toBe(1);
+  });
+
+  it('answers invalid payloads of every event with VALIDATION_FAILED naming the field, and a member’s forbidden delete with FORBIDDEN', async () => {
+    const conversationId = await newGroup(member);
+    const [o, m] = await Promise.all([open(owner), open(member)]);
+    const sent = (await emitAck<Msg>(m, 'message.send', { conversationId, content: 'mine', clientMessageId: cmid() })).data!;
+    const mine = (await emitAck<Msg>(o, 'message.send', { conversationId, content: 'owner’s', clientMessageId: cmid() })).data!;
+    for (const [event, payload, field] of [
+      ['message.delete', { messageId: 'nope' }, 'messageId'],
+      ['reaction.add', { messageId: sent.id, emoji: 'ab' }, 'emoji'],
+      ['reaction.remove', { messageId: sent.id }, 'emoji'],
+      ['conversation.delivered', { conversationId, seq: -1 }, 'seq'],
+      ['conversation.read', { conversationId, seq: 'x' }, 'seq'],
+      ['message.edit', { messageId: sent.id, content: ' ' }, 'content'],
+      ['message.send', { conversationId, content: 'x', clientMessageId: cmid(), extra: true }, 'extra'],
+    ] as const) {
+      const ack = await emitAck(m, event, payload);
+      expect({ event, code: ack.error?.code, fields: ack.error?.details?.map((d) => d.field) }).toEqual({ event, code: 'VALIDATION_FAILED', fields: [field] });
+    }
+    expect((await emitAck(m, 'message.delete', { messageId: mine.id })).error?.code).toBe('FORBIDDEN');
+    const outsider = await open(await registerUser(t.url));
+    expect((await emitAck(outsider, 'reaction.remove', { messageId: sent.id, emoji: '👍' })).error?.code).toBe('NOT_FOUND');
+  });
+
+  /** Holds the conversation's row lock from outside the app, so the test decides who waits for whom. */
+  async function holdConversationLock(conversationId: string): Promise<() => Promise<void>> {
+    const c = new Client({ connectionString: process.env.PARLEY_TEST_DATABASE_URL });
+    await c.connect();
+    await c.query('BEGIN');
+    await c.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+    return async () => {
+      await c.query('COMMIT');
+      await c.end();
+    };
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('refuses a send that waited behind the sender’s removal, and stores nothing', async () => {
+    const victim = await registerUser(t.url);
+    const conversationId = await newGroup(member, victim);
+    const v = await open(victim);
+    const got: Msg[] = [];
+    v.on('message.created', (msg: Msg) => got.push(msg));
+    const release = await holdConversationLock(conversationId);
+    // The removal locks the victim's membership, then waits for the conversation.
+    const removal = request(t.url).delete(`/v1/conversations/${conversationId}/members/${victim.id}`).set(...bearer(owner.accessToken)).then((r) => r);
+    await pause(300);
+    // The send waits for the victim's membership, which the removal holds.
+    const send = emitAck<Msg>(v, 'message.send', { conversationId, content: 'too late', clientMessageId: cmid() });
+    await pause(300);
+    await release();
+    expect((await removal).status).toBe(204);
+    expect((await send).error?.code).toBe('NOT_FOUND');
+    const history = await request(t.url).get(`/v1/conversations/${conversationId}/messages`).set(...bearer(owner.accessToken)).expect(200);
+    expect(history.body.items).toEqual([]);
+    await emitAck(v, 'me');
+    expect(got).toEqual([]);
+  });
+
+  it('delivers a message to a member added while the send waited, since their history holds it', async () => {
+    const late = await registerUser(t.url);
+    const conversationId = await newGroup(member);
+    const l = await open(late);
+    const release = await holdConversationLock(conversationId);
+    // The add queues for the conversation first, the send second.
+    const add = request(t.url).post(`/v1/conversations/${conversationId}/members`).set(...bearer(owner.accessToken)).send({ userIds: [late.id] }).then((r) => r);
+    await pause(300);
+    const sent = request(t.url).post(`/v1/conversations/${conversationId}/messages`).set(...bearer(member.accessToken)).send({ content: 'hello late', clientMessageId: cmid() }).then((r) => r);
+    await pause(300);
+    const created = nextEvent<Msg>(l, 'message.created', 5000);
+    await release();
+    expect((await add).status).toBe(200);
+    const msg = (await sent).body as Msg;
+    expect(msg.seq).toBe(1);
+    const history = await request(t.url).get(`/v1/conversations/${conversationId}/messages`).set(...bearer(late.accessToken)).expect(200);
+    expect(history.body.items.map((x: Msg) => x.id)).toEqual([msg.id]);
+    expect((await created).id).toBe(msg.id);
   });
 });

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import { OutboxRepository, OutboxRow } from '../src/common/outbox/outbox.repository';
 import { bearer, registerUser } from './support/factories';
@@ -62,5 +63,31 @@ describe('outbox (e2e)', () => {
       return Promise.resolve();
     });
     expect(mine(again)).toEqual([]);
+  });
+
+  it('is written atomically with the message: when the outbox write fails, no message is stored and no seq is used', async () => {
+    const [a, b] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+    const conv = await request(t.url).post('/v1/conversations/direct').set(...bearer(a.accessToken)).send({ userId: b.id }).expect(201);
+    const db = new Client({ connectionString: process.env.PARLEY_TEST_DATABASE_URL });
+    await db.connect();
+    const fn = `fail_outbox_${conv.body.id.replace(/-/g, '')}`;
+    try {
+      // Fails the outbox insert for this conversation only, so parallel suites are unaffected.
+      await db.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.payload->>'conversationId' = '${conv.body.id}' THEN RAISE EXCEPTION 'outbox unavailable'; END IF; RETURN NEW; END $$`);
+      await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+      const failed = await request(t.url).post(`/v1/conversations/${conv.body.id}/messages`).set(...bearer(a.accessToken)).send({ content: 'lost?', clientMessageId: 'atomic-1' });
+      expect(failed.status).toBe(500);
+      expect(failed.body.error.code).toBe('INTERNAL');
+      const state = await db.query(`SELECT last_seq, (SELECT count(*) FROM messages WHERE conversation_id = $1) AS n FROM conversations WHERE id = $1`, [conv.body.id]);
+      expect(state.rows[0]).toEqual({ last_seq: '0', n: '0' });
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS ${fn} ON outbox`);
+      await db.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      await db.end();
+    }
+    // With the outbox back, the same send goes through as seq 1.
+    const ok = await request(t.url).post(`/v1/conversations/${conv.body.id}/messages`).set(...bearer(a.accessToken)).send({ content: 'kept', clientMessageId: 'atomic-1' }).expect(201);
+    expect(ok.body.seq).toBe(1);
   });
 });

@@ -18,8 +18,12 @@ export function encodeCursor(key: Record<string, string | number>): string {
 }
 
 export const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A timestamptz as PostgreSQL prints it (`::text`), keeping microseconds. */
-export const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+/** A time as whole microseconds since the epoch: exact, and any such number is a valid time. */
+export const CURSOR_MICROS = /^\d{1,16}$/;
+
+/** SQL for a timestamptz column as a cursor key, and for turning the key back into a time. */
+export const microsKey = (column: string): string => `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
+export const microsParam = (param: string): string => `(timestamptz 'epoch' + ${param}::bigint * interval '1 microsecond')`;
 
 /** Decodes a cursor and checks every expected field against its pattern; anything else is a 400. */
 export function decodeCursor<K extends string>(cursor: string, fields: Record<K, RegExp>): Record<K, string> {

@@ -5,7 +5,7 @@ describe('isSingleEmoji', () => {
     expect(isSingleEmoji(emoji)).toBe(true);
   });
 
-  it.each(['', 'a', 'ab', ':)', '👍👍', '👍 ', ' 👍', '1', 'é', '<script>', 'x'.repeat(40), 42, null])('refuses %p', (value) => {
+  it.each(['', 'a', 'ab', ':)', '👍👍', '👍 ', ' 👍', '1', 'é', '©', '🇦', '<script>', 'x'.repeat(40), 42, null])('refuses %p', (value) => {
     expect(isSingleEmoji(value)).toBe(false);
   });
 });

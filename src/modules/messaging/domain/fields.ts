@@ -38,7 +38,9 @@ export const ClientMessageIdField = (): PropertyDecorator =>
     Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'clientMessageId must be 1-64 characters of A-Z, a-z, 0-9, "_" and "-"' }),
   );
 
-const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|[0-9#*]\uFE0F?\u20E3)/u;
+// Starts as an emoji is drawn: an emoji-presentation character, a text-default pictograph
+// forced to emoji by U+FE0F, a flag (two regional indicators) or a keycap.
+const EMOJI = /^(?:(?!\p{Regional_Indicator})\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\p{Regional_Indicator}{2}|[0-9#*]\uFE0F?\u20E3)/u;
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** A single emoji grapheme, at most 32 UTF-16 units. */

@@ -10,7 +10,7 @@ export class GroupAdmission {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** Checks that the users exist (404), that none blocked or was blocked by the adder (403), and the size cap (400). */
-  async check(manager: EntityManager, adderId: string, userIds: string[], currentSize: number): Promise<void> {
+  async check(manager: EntityManager, adderId: string, userIds: string[], currentSize: number, field: 'memberIds' | 'userIds'): Promise<void> {
     const existing = await existingUsers(manager, userIds);
     if (existing.size !== userIds.length) throw AppError.notFound('User');
     if ((await blockedBetween(manager, adderId, userIds)).length > 0) {
@@ -19,7 +19,7 @@ export class GroupAdmission {
     const max = this.config.messaging.maxGroupMembers;
     if (currentSize + userIds.length > max) {
       throw AppError.validation(`A group can have at most ${max} members`, [
-        { field: 'memberIds', message: `at most ${max} members including the owner` },
+        { field, message: `at most ${max} members including the owner` },
       ]);
     }
   }

@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { CURSOR_TIMESTAMP, CURSOR_UUID, decodeCursor, encodeCursor, Page } from '../../../common/pagination/cursor';
+import { CURSOR_MICROS, CURSOR_UUID, decodeCursor, encodeCursor, microsKey, microsParam, Page } from '../../../common/pagination/cursor';
 import { MessagingReadModel } from '../domain/read-model';
 import { ConversationView, ReceiptView } from '../domain/views';
 import { GetConversationQuery, ListConversationsQuery, ListReceiptsQuery } from './conversation.queries';
@@ -17,12 +17,12 @@ export class ListConversationsHandler implements IQueryHandler<ListConversations
     const params: unknown[] = [query.actor.userId, query.limit + 1];
     let keyset = '';
     if (query.cursor) {
-      const c = decodeCursor(query.cursor, { t: CURSOR_TIMESTAMP, id: CURSOR_UUID });
+      const c = decodeCursor(query.cursor, { t: CURSOR_MICROS, id: CURSOR_UUID });
       params.push(c.t, c.id);
-      keyset = 'AND (c.last_activity_at, c.id) < ($3::timestamptz, $4::uuid)';
+      keyset = `AND (c.last_activity_at, c.id) < (${microsParam('$3')}, $4::uuid)`;
     }
     const rows: { id: string; activity_key: string }[] = await this.dataSource.query(
-      `SELECT c.id, c.last_activity_at::text AS activity_key
+      `SELECT c.id, ${microsKey('c.last_activity_at')} AS activity_key
          FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id
         WHERE me.user_id = $1 ${keyset}
         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $2`,

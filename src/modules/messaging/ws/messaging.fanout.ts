@@ -76,10 +76,13 @@ export class ConversationUpdatedFanout implements IEventHandler<ConversationUpda
   ) {}
 
   async handle(event: ConversationUpdatedEvent): Promise<void> {
-    const [first] = event.memberIds;
-    if (!first) return;
     // Shared fields are the same for all; per-member fields are patched from one query.
-    const base = await this.readModel.conversation(event.conversationId, first).catch(() => null);
+    // Any current member can serve as the viewer; one who has just left cannot.
+    let base = null;
+    for (const viewer of event.memberIds.slice(0, 5)) {
+      base = await this.readModel.conversation(event.conversationId, viewer).catch(() => null);
+      if (base) break;
+    }
     if (!base) return;
     const own = await this.readModel.memberStates(event.conversationId, event.memberIds);
     for (const userId of event.memberIds) {

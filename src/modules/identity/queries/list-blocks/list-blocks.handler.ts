@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { CURSOR_TIMESTAMP, CURSOR_UUID, decodeCursor, Page, toPage } from '../../../../common/pagination/cursor';
+import { CURSOR_MICROS, CURSOR_UUID, decodeCursor, microsKey, microsParam, Page, toPage } from '../../../../common/pagination/cursor';
 import { BlockView, toPublicUser } from '../../domain/user.views';
 import { ListBlocksQuery } from './list-blocks.query';
 
@@ -22,12 +22,12 @@ export class ListBlocksHandler implements IQueryHandler<ListBlocksQuery> {
     const params: unknown[] = [query.actor.userId, query.limit + 1];
     let keyset = '';
     if (query.cursor) {
-      const c = decodeCursor(query.cursor, { t: CURSOR_TIMESTAMP, id: CURSOR_UUID });
+      const c = decodeCursor(query.cursor, { t: CURSOR_MICROS, id: CURSOR_UUID });
       params.push(c.t, c.id);
-      keyset = 'AND (b.created_at, b.blocked_id) < ($3::timestamptz, $4::uuid)';
+      keyset = `AND (b.created_at, b.blocked_id) < (${microsParam('$3')}, $4::uuid)`;
     }
     const rows: BlockRow[] = await this.dataSource.query(
-      `SELECT b.blocked_id, b.created_at, b.created_at::text AS created_at_key, u.username, u.display_name, u.created_at AS user_created_at
+      `SELECT b.blocked_id, b.created_at, ${microsKey('b.created_at')} AS created_at_key, u.username, u.display_name, u.created_at AS user_created_at
          FROM user_blocks b JOIN users u ON u.id = b.blocked_id
         WHERE b.blocker_id = $1 ${keyset}
         ORDER BY b.created_at DESC, b.blocked_id DESC

@@ -24,7 +24,7 @@ export class AddMembersHandler implements ICommandHandler<AddMembersCommand> {
       requireGroupManager(me);
       const current = await this.readModel.memberIds(cmd.conversationId, manager);
       const newcomers = cmd.userIds.filter((id) => !current.includes(id));
-      await this.admission.check(manager, cmd.actor.userId, newcomers, current.length);
+      await this.admission.check(manager, cmd.actor.userId, newcomers, current.length, 'userIds');
       if (newcomers.length > 0) {
         await manager.query(
           `INSERT INTO conversation_members (conversation_id, user_id, role, joined_seq, last_read_seq, last_delivered_seq)

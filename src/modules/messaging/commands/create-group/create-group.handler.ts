@@ -1,6 +1,7 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { AppError } from '../../../../common/errors/app-error';
 import { GroupAdmission } from '../../domain/membership';
 import { MessagingReadModel } from '../../domain/read-model';
 import { ConversationView } from '../../domain/views';
@@ -19,9 +20,12 @@ export class CreateGroupHandler implements ICommandHandler<CreateGroupCommand> {
   async execute(cmd: CreateGroupCommand): Promise<ConversationView> {
     const owner = cmd.actor.userId;
     const others = cmd.memberIds.filter((id) => id !== owner);
+    if (others.length === 0) {
+      throw AppError.validation('A group needs at least one member besides you', [{ field: 'memberIds', message: 'must name at least one other user' }]);
+    }
     const id = uuidv7();
     await this.dataSource.transaction(async (manager) => {
-      await this.admission.check(manager, owner, others, 1);
+      await this.admission.check(manager, owner, others, 1, 'memberIds');
       await manager.query(`INSERT INTO conversations (id, type, name, created_by) VALUES ($1, 'group', $2, $3)`, [id, cmd.name, owner]);
       await manager.query(
         `INSERT INTO conversation_members (conversation_id, user_id, role)

@@ -11,7 +11,7 @@ import { DeleteMessageCommand } from './delete-message.command';
 /**
  * Leaves a tombstone (content null, seq kept). Allowed to the sender, a group owner or
  * admin, and system admins; a delete by anyone but the sender is written to the audit log.
- * Deleting an already-deleted message is a no-op.
+ * Deleting an already-deleted message is a no-op. Its edit history is purged with it.
  */
 @CommandHandler(DeleteMessageCommand)
 export class DeleteMessageHandler implements ICommandHandler<DeleteMessageCommand> {
@@ -30,7 +30,9 @@ export class DeleteMessageHandler implements ICommandHandler<DeleteMessageComman
       if (!isSender && !isModerator && actor.role !== 'admin') throw AppError.forbidden('You cannot delete this message');
       if (msg.deleted_at) return null;
       await manager.query(`UPDATE messages SET content = NULL, deleted_at = now(), deleted_by = $2 WHERE id = $1`, [msg.id, actor.userId]);
+      // A deleted message keeps no text anywhere: previous versions and reactions go too.
       await manager.query(`DELETE FROM message_reactions WHERE message_id = $1`, [msg.id]);
+      await manager.query(`DELETE FROM message_edits WHERE message_id = $1`, [msg.id]);
       if (!isSender) {
         await manager.query(
           `INSERT INTO audit_log (id, actor_id, action, target_type, target_id, conversation_id, details)

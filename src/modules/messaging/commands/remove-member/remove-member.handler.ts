@@ -24,6 +24,9 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand>
     const actorId = cmd.actor.userId;
     const leaving = cmd.userId === actorId;
     const outcome = await this.dataSource.transaction(async (manager) => {
+      // Lock order as in the send statement: the target's membership, then the conversation.
+      // A send by the target in flight finishes first (and is delivered); a later one is refused.
+      await manager.query(`SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2 FOR UPDATE`, [cmd.conversationId, cmd.userId]);
       const me = await this.readModel.requireMember(cmd.conversationId, actorId, manager, true);
       if (me.type !== 'group') {
         throw AppError.validation('Members of a direct conversation cannot be removed', [{ field: 'conversationId', message: 'is a direct conversation' }]);

@@ -15,21 +15,22 @@ interface SendRow {
   reply_ok: boolean;
   inserted: MessageRow | null;
   existing: MessageRow | null;
-  member_ids: string[] | null;
 }
 
 /**
- * The send path is one statement (one round trip): check membership, blocks and the
- * reply target, look for an earlier send with the same clientMessageId, bump the
- * conversation's seq, insert the message with it, move the sender's pointers and write
- * the outbox row. The row lock on the conversation serialises seqs: gapless, in commit
- * order. A concurrent identical retry loses on the unique index, the whole statement
- * (seq bump included) rolls back, and the original is returned.
+ * The send path is one statement: lock the sender's membership (so a concurrent removal
+ * either happens before, and the send is refused, or waits until it has committed), check
+ * blocks and the reply target, look for an earlier send with the same clientMessageId,
+ * bump the conversation's seq, insert the message with it, move the sender's pointers and
+ * write the outbox row. The row lock on the conversation serialises seqs: gapless, in
+ * commit order. A concurrent identical retry loses on the unique index, the whole
+ * statement (seq bump included) rolls back, and the original is returned.
  */
 export const SEND_SQL = `
-WITH conv AS (
-  SELECT c.id, c.type,
-         EXISTS (SELECT 1 FROM conversation_members WHERE conversation_id = c.id AND user_id = $2) AS is_member,
+WITH mem AS (
+  SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND user_id = $2 FOR KEY SHARE
+), conv AS (
+  SELECT c.id, c.type, EXISTS (SELECT 1 FROM mem) AS is_member,
          (c.type = 'direct' AND EXISTS (
             SELECT 1 FROM user_blocks b
              WHERE (b.blocker_id = c.direct_user_low AND b.blocked_id = c.direct_user_high)
@@ -65,9 +66,15 @@ WITH conv AS (
 SELECT conv.type AS conv_type, coalesce(conv.is_member, false) AS is_member, coalesce(conv.blocked, false) AS blocked,
        EXISTS (SELECT 1 FROM reply) AS reply_ok,
        (SELECT row_to_json(ins) FROM ins) AS inserted,
-       (SELECT row_to_json(e) FROM (SELECT id, conversation_id, seq, sender_id, client_message_id, content, reply_to_id, version, created_at, edited_at, deleted_at FROM existing) e) AS existing,
-       (SELECT array_agg(user_id) FROM conversation_members WHERE conversation_id = $1 AND EXISTS (SELECT 1 FROM ins)) AS member_ids
+       (SELECT row_to_json(e) FROM (SELECT id, conversation_id, seq, sender_id, client_message_id, content, reply_to_id, version, created_at, edited_at, deleted_at FROM existing) e) AS existing
   FROM (SELECT 1) one LEFT JOIN conv ON true`;
+
+/**
+ * Who gets message.created: read after commit (the statement's snapshot predates any
+ * membership change it waited for), so a member added meanwhile whose history holds the
+ * message gets it, and one removed meanwhile does not.
+ */
+const RECIPIENTS_SQL = `SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND joined_seq < $2`;
 
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
@@ -100,10 +107,20 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     if (row.existing) return { message: (await this.readModel.toMessages([row.existing], userId))[0], created: false };
     if (row.blocked) throw AppError.forbidden('You cannot send messages in this conversation');
     if (cmd.replyToId && !row.reply_ok) throw AppError.notFound('Reply target message');
-    if (!row.inserted) throw new Error('send statement inserted nothing');
+    // Nothing inserted and no reason above: the conversation went away while we waited for it.
+    if (!row.inserted) throw AppError.notFound('Conversation');
 
     const message = toMessageView(row.inserted);
-    this.events.publish(new MessageSentEvent(message, row.member_ids ?? []));
+    const recipients = await queryPrepared<{ user_id: string }>(this.dataSource, 'parley_send_recipients', RECIPIENTS_SQL, [
+      message.conversationId,
+      message.seq,
+    ]);
+    this.events.publish(
+      new MessageSentEvent(
+        message,
+        recipients.map((r) => r.user_id),
+      ),
+    );
     return { message, created: true };
   }
 
