@@ -1,0 +1,103 @@
+import { EventBus } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { AppError, ErrorCode } from '../../../../common/errors/app-error';
+import { MessagingReadModel } from '../../domain/read-model';
+import { MessageRow } from '../../domain/views';
+import { MessageSentEvent } from '../../events/messaging.events';
+import { SendMessageCommand } from './send-message.command';
+import { SendMessageHandler } from './send-message.handler';
+
+const conversationId = '0190c7c0-0000-7000-8000-0000000000c1';
+const actor = { userId: '0190c7c0-0000-7000-8000-0000000000a1', role: 'user' as const };
+
+const row = (seq: number, content = 'hi'): MessageRow => ({
+  id: `0190c7c0-0000-7000-8000-00000000${String(seq).padStart(4, '0')}`,
+  conversation_id: conversationId,
+  seq,
+  sender_id: actor.userId,
+  client_message_id: 'cm-1',
+  content,
+  reply_to_id: null,
+  version: 1,
+  created_at: '2026-11-22T03:00:00.000Z',
+  edited_at: null,
+  deleted_at: null,
+});
+
+interface Outcome {
+  conv_type: 'direct' | 'group' | null;
+  is_member: boolean;
+  blocked: boolean;
+  reply_ok: boolean;
+  inserted: MessageRow | null;
+  existing: MessageRow | null;
+}
+
+/** The pool behind queryPrepared answers the send statement with `outcome` (or throws), and the recipients query. */
+function harness(outcome: Outcome | Error, original?: MessageRow) {
+  const pool = {
+    query: jest.fn(({ name }: { name: string }) => {
+      if (name === 'parley_send_recipients') return Promise.resolve({ rows: [{ user_id: actor.userId }, { user_id: 'other' }] });
+      return outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve({ rows: [outcome] });
+    }),
+  };
+  const dataSource = { driver: { master: pool }, query: jest.fn().mockResolvedValue(original ? [original] : []) } as unknown as DataSource;
+  const readModel = { toMessages: jest.fn((rows: MessageRow[]) => Promise.resolve(rows.map((r) => ({ id: r.id, seq: Number(r.seq) })))) } as unknown as MessagingReadModel;
+  const events = { publish: jest.fn() } as unknown as EventBus;
+  return { handler: new SendMessageHandler(dataSource, readModel, events), events, pool };
+}
+
+const cmd = (extra: object = {}) => SendMessageCommand.create({ conversationId, content: 'hi', clientMessageId: 'cm-1', ...extra }, { actor });
+const base: Outcome = { conv_type: 'group', is_member: true, blocked: false, reply_ok: false, inserted: row(7), existing: null };
+
+async function codeOf(p: Promise<unknown>): Promise<ErrorCode> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('SendMessageHandler', () => {
+  it('returns a new message and publishes MessageSent to the members read after commit', async () => {
+    const h = harness(base);
+    const result = await h.handler.execute(cmd());
+    expect(result.created).toBe(true);
+    expect(result.message).toMatchObject({ seq: 7, content: 'hi', conversationId });
+    expect(h.events.publish).toHaveBeenCalledWith(new MessageSentEvent(result.message, [actor.userId, 'other']));
+  });
+
+  it('returns the original for a retry, publishing nothing', async () => {
+    const h = harness({ ...base, inserted: null, existing: row(3, 'first text') });
+    const result = await h.handler.execute(cmd());
+    expect(result).toEqual({ created: false, message: { id: row(3).id, seq: 3 } });
+    expect(h.events.publish).not.toHaveBeenCalled();
+  });
+
+  it('returns the original when a concurrent identical retry wins the unique index', async () => {
+    const duplicate = Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'messages_client_message_id_key' });
+    const h = harness(duplicate, row(4));
+    expect(await h.handler.execute(cmd())).toEqual({ created: false, message: { id: row(4).id, seq: 4 } });
+    expect(h.events.publish).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['an unknown conversation', { conv_type: null, is_member: false, inserted: null }, ErrorCode.NOT_FOUND],
+    ['a non-member', { is_member: false, inserted: null }, ErrorCode.NOT_FOUND],
+    ['a blocked direct pair', { conv_type: 'direct', blocked: true, inserted: null }, ErrorCode.FORBIDDEN],
+    ['a conversation deleted while waiting', { inserted: null }, ErrorCode.NOT_FOUND],
+  ])('refuses %s', async (_name, patch, code) => {
+    const h = harness({ ...base, ...(patch as Partial<Outcome>) });
+    expect(await codeOf(h.handler.execute(cmd()))).toBe(code);
+    expect(h.events.publish).not.toHaveBeenCalled();
+  });
+
+  it('refuses a reply target outside the conversation, and attachments before touching the database', async () => {
+    expect(await codeOf(harness({ ...base, inserted: null }).handler.execute(cmd({ replyToId: conversationId })))).toBe(ErrorCode.NOT_FOUND);
+    const h = harness(base);
+    expect(await codeOf(h.handler.execute(cmd({ attachmentIds: [conversationId] })))).toBe(ErrorCode.NOT_FOUND);
+    expect(h.pool.query).not.toHaveBeenCalled();
+  });
+});
