@@ -16,8 +16,13 @@ import { GroupAdmission } from './domain/membership';
 import { MessagingReadModel } from './domain/read-model';
 import { ConversationsController } from './http/conversations.controller';
 import { MessagesController } from './http/messages.controller';
-import { GetConversationHandler, ListConversationsHandler, ListReceiptsHandler } from './queries/conversation.handlers';
-import { GetMessageHandler, ListMessageEditsHandler, ListMessagesHandler, SyncMessagesHandler } from './queries/message.handlers';
+import { GetConversationHandler } from './queries/get-conversation/get-conversation.handler';
+import { ListConversationsHandler } from './queries/list-conversations/list-conversations.handler';
+import { ListReceiptsHandler } from './queries/list-receipts/list-receipts.handler';
+import { GetMessageHandler } from './queries/get-message/get-message.handler';
+import { ListMessageEditsHandler } from './queries/list-message-edits/list-message-edits.handler';
+import { ListMessagesHandler } from './queries/list-messages/list-messages.handler';
+import { SyncMessagesHandler } from './queries/sync-messages/sync-messages.handler';
 import { ConversationUpdatedFanout, MessagingFanout } from './ws/messaging.fanout';
 import { MessagingGateway } from './ws/messaging.gateway';
 

@@ -25,8 +25,10 @@ import {
   ReadStateView,
   ReceiptView,
 } from '../domain/views';
-import { GetConversationQuery, ListConversationsQuery, ListReceiptsQuery } from '../queries/conversation.queries';
-import { ListMessagesQuery } from '../queries/message.queries';
+import { GetConversationQuery } from '../queries/get-conversation/get-conversation.query';
+import { ListConversationsQuery } from '../queries/list-conversations/list-conversations.query';
+import { ListReceiptsQuery } from '../queries/list-receipts/list-receipts.query';
+import { ListMessagesQuery } from '../queries/list-messages/list-messages.query';
 import { AddMembersBody, ChangeRoleBody, CreateDirectBody, MuteBody, SendMessageBody, SeqBody, UpdateConversationBody } from './request-bodies';
 
 const { VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT } = ErrorCode;

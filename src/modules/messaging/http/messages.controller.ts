@@ -10,7 +10,8 @@ import { DeleteMessageCommand } from '../commands/delete-message/delete-message.
 import { EditMessageCommand } from '../commands/edit-message/edit-message.command';
 import { AddReactionCommand, RemoveReactionCommand } from '../commands/react/reaction.command';
 import { MessageEditView, MessageView } from '../domain/views';
-import { GetMessageQuery, ListMessageEditsQuery } from '../queries/message.queries';
+import { GetMessageQuery } from '../queries/get-message/get-message.query';
+import { ListMessageEditsQuery } from '../queries/list-message-edits/list-message-edits.query';
 import { EditMessageBody } from './request-bodies';
 
 const { VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT } = ErrorCode;

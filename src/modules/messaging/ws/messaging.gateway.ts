@@ -11,7 +11,7 @@ import { AddReactionCommand, RemoveReactionCommand } from '../commands/react/rea
 import { SendMessageCommand } from '../commands/send-message/send-message.command';
 import { SetTypingCommand } from '../commands/set-typing/set-typing.command';
 import { DeliveredStateView, MessagePage, MessageView, ReadStateView } from '../domain/views';
-import { SyncMessagesQuery } from '../queries/message.queries';
+import { SyncMessagesQuery } from '../queries/sync-messages/sync-messages.query';
 
 /** Socket.IO events of the messaging module: each maps its payload to the same command or query as REST. */
 @WebSocketGateway()

@@ -1,9 +1,9 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { AppError } from '../../../common/errors/app-error';
-import { MESSAGE_COLUMNS, MessagingReadModel } from '../domain/read-model';
-import { MessageEditView, MessagePage, MessageRow, MessageView } from '../domain/views';
-import { GetMessageQuery, ListMessageEditsQuery, ListMessagesQuery, SyncMessagesQuery } from './message.queries';
+import { AppError } from '../../../../common/errors/app-error';
+import { MESSAGE_COLUMNS, MessagingReadModel } from '../../domain/read-model';
+import { MessagePage, MessageRow } from '../../domain/views';
+import { ListMessagesQuery } from './list-messages.query';
 
 /** Keyset on seq, ascending in the answer; reactions for the whole page in one query. */
 @QueryHandler(ListMessagesQuery)
@@ -36,41 +36,5 @@ export class ListMessagesHandler implements IQueryHandler<ListMessagesQuery> {
     const hasMore = rows.length > query.limit;
     const page = rows.slice(0, query.limit).reverse();
     return { items: await this.readModel.toMessages(page, query.actor.userId), hasMore };
-  }
-}
-
-@QueryHandler(GetMessageQuery)
-export class GetMessageHandler implements IQueryHandler<GetMessageQuery> {
-  constructor(private readonly readModel: MessagingReadModel) {}
-
-  execute(query: GetMessageQuery): Promise<MessageView> {
-    return this.readModel.message(query.messageId, query.actor.userId);
-  }
-}
-
-@QueryHandler(ListMessageEditsQuery)
-export class ListMessageEditsHandler implements IQueryHandler<ListMessageEditsQuery> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
-  ) {}
-
-  async execute(query: ListMessageEditsQuery): Promise<MessageEditView[]> {
-    const msg = await this.readModel.requireVisibleMessage(query.messageId, query.actor.userId);
-    if (msg.deleted_at) return [];
-    const rows: { version: number; content: string; edited_at: Date }[] = await this.dataSource.query(
-      `SELECT version, content, edited_at FROM message_edits WHERE message_id = $1 ORDER BY version ASC`,
-      [msg.id],
-    );
-    return rows.map((r) => ({ version: r.version, content: r.content, editedAt: r.edited_at.toISOString() }));
-  }
-}
-
-@QueryHandler(SyncMessagesQuery)
-export class SyncMessagesHandler implements IQueryHandler<SyncMessagesQuery> {
-  constructor(private readonly list: ListMessagesHandler) {}
-
-  execute(query: SyncMessagesQuery): Promise<MessagePage> {
-    return this.list.execute(Object.assign(new ListMessagesQuery(), query));
   }
 }

@@ -1,9 +1,9 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { CURSOR_MICROS, CURSOR_UUID, decodeCursor, encodeCursor, microsKey, microsParam, Page } from '../../../common/pagination/cursor';
-import { MessagingReadModel } from '../domain/read-model';
-import { ConversationView, ReceiptView } from '../domain/views';
-import { GetConversationQuery, ListConversationsQuery, ListReceiptsQuery } from './conversation.queries';
+import { CURSOR_MICROS, CURSOR_UUID, decodeCursor, encodeCursor, microsKey, microsParam, Page } from '../../../../common/pagination/cursor';
+import { MessagingReadModel } from '../../domain/read-model';
+import { ConversationView } from '../../domain/views';
+import { ListConversationsQuery } from './list-conversations.query';
 
 /** Newest activity first, keyset-paged on (last_activity_at, id). */
 @QueryHandler(ListConversationsQuery)
@@ -36,31 +36,5 @@ export class ListConversationsHandler implements IQueryHandler<ListConversations
     );
     const last = kept[kept.length - 1];
     return { items, nextCursor: hasMore && last ? encodeCursor({ t: last.activity_key, id: last.id }) : null };
-  }
-}
-
-@QueryHandler(GetConversationQuery)
-export class GetConversationHandler implements IQueryHandler<GetConversationQuery> {
-  constructor(private readonly readModel: MessagingReadModel) {}
-
-  execute(query: GetConversationQuery): Promise<ConversationView> {
-    return this.readModel.conversation(query.conversationId, query.actor.userId);
-  }
-}
-
-@QueryHandler(ListReceiptsQuery)
-export class ListReceiptsHandler implements IQueryHandler<ListReceiptsQuery> {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
-  ) {}
-
-  async execute(query: ListReceiptsQuery): Promise<ReceiptView[]> {
-    await this.readModel.requireMember(query.conversationId, query.actor.userId);
-    const rows: { user_id: string; last_read_seq: string; last_delivered_seq: string }[] = await this.dataSource.query(
-      `SELECT user_id, last_read_seq, last_delivered_seq FROM conversation_members WHERE conversation_id = $1 ORDER BY joined_at, user_id`,
-      [query.conversationId],
-    );
-    return rows.map((r) => ({ userId: r.user_id, lastReadSeq: Number(r.last_read_seq), lastDeliveredSeq: Number(r.last_delivered_seq) }));
   }
 }
