@@ -61,7 +61,8 @@ async function seed(url: string): Promise<World> {
 }
 
 async function startServer(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(__dirname, '../src/main.js')], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '../src/main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -233,8 +234,8 @@ async function main(): Promise<void> {
     for (const s of sockets) s.close();
     const raw = await rawSqlRate(url, world, 16, 5);
     console.log(`\n== saturation ==`);
-    console.log(`  persisted sends over Socket.IO (64 in flight): ${saturated.toFixed(0)} msg/s`);
-    console.log(`  raw send SQL statement (16 connections, no app): ${raw.toFixed(0)} tx/s`);
+    console.log(`  persisted sends over Socket.IO (64 in flight, API pool of 20 connections): ${saturated.toFixed(0)} msg/s`);
+    console.log(`  raw send SQL statement (prepared, 16 connections, no app): ${raw.toFixed(0)} tx/s`);
     console.log(`  ratio: ${((saturated / raw) * 100).toFixed(0)} % of the raw SQL rate`);
   } finally {
     server.kill('SIGTERM');

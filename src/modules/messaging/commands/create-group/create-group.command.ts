@@ -11,7 +11,11 @@ export class CreateGroupCommand extends AppCommand<ConversationView> {
   @Length(1, 100, { message: 'name must be 1 to 100 characters after trimming' })
   name: string;
 
-  @ApiProperty({ type: [String], description: 'Other members (distinct user ids); the caller becomes owner' })
+  @ApiProperty({
+    type: [String],
+    description:
+      'Other members (distinct user ids, at least one besides the caller, who becomes owner). A block between the caller and any of them, either way, answers 403; blocks among the other members do not prevent the group.',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique({ message: 'memberIds must be distinct' })
