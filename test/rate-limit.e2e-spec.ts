@@ -8,7 +8,7 @@ describe('auth rate limits (e2e)', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    const env = { RATE_LIMIT_AUTH_PER_MINUTE: '3', REDIS_KEY_PREFIX: `${uniqueName('rl_test')}:`, TRUST_PROXY: 'true' };
+    const env = { RATE_LIMIT_AUTH_PER_MINUTE: '3', REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? ''}${uniqueName('rl')}:`, TRUST_PROXY: 'true' };
     a = await startApp(env);
     b = await startApp(env);
   });
@@ -62,7 +62,7 @@ describe('auth rate limits (e2e)', () => {
   });
 
   it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
-    const c = await startApp({ RATE_LIMIT_AUTH_PER_MINUTE: '2', REDIS_KEY_PREFIX: `${uniqueName('rl_test')}:` });
+    const c = await startApp({ RATE_LIMIT_AUTH_PER_MINUTE: '2', REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? ''}${uniqueName('rl')}:` });
     try {
       const attempt = (ip: string) =>
         request(c.url).post('/v1/auth/login').set('X-Forwarded-For', ip).send({ login: freshUsername('n'), password: 'wrong password' });

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/config';
@@ -21,7 +22,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '5',
     REDIS_URL: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_KEY_PREFIX: process.env.PARLEY_TEST_REDIS_PREFIX ?? 'parley_test:',
+    // Each app its own namespace under the run's prefix (teardown removes the run's keys).
+    REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? 'parley_test:'}${randomBytes(3).toString('hex')}:`,
     LOG_LEVEL: 'error',
     // Auth limits have their own test; elsewhere many users register from one address.
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
