@@ -16,6 +16,8 @@ export class Messaging1763790000000 implements MigrationInterface {
         last_seq         bigint NOT NULL DEFAULT 0 CONSTRAINT conversations_last_seq_nonneg CHECK (last_seq >= 0),
         last_message_at  timestamptz,
         last_activity_at timestamptz NOT NULL DEFAULT now(),
+        -- Any change a client may need to fetch (messages, edits, deletes, reactions, members).
+        changed_at       timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT conversations_shape CHECK (
           (type = 'group' AND name IS NOT NULL AND char_length(name) BETWEEN 1 AND 100
              AND direct_user_low IS NULL AND direct_user_high IS NULL)

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io';
+import type { DefaultEventsMap, Socket } from 'socket.io';
 import { AccessTokenService } from '../auth/access-token.service';
 import { AuthenticatedActor } from '../auth/actor';
 import { AppError, ErrorCode } from '../errors/app-error';
@@ -10,7 +10,7 @@ export interface SocketData {
   actor: AuthenticatedActor;
 }
 
-export type AuthedSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+export type AuthedSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
 
 /** Room that reaches every connected device of one user, on every node. */
 export const userRoom = (userId: string): string => `user:${userId}`;

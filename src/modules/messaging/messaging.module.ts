@@ -25,6 +25,7 @@ import { ListMessagesHandler } from './queries/list-messages/list-messages.handl
 import { SyncMessagesHandler } from './queries/sync-messages/sync-messages.handler';
 import { ConversationUpdatedFanout, MessagingFanout } from './ws/messaging.fanout';
 import { MessagingGateway } from './ws/messaging.gateway';
+import { ListSyncStateHandler } from './queries/list-sync-state/list-sync-state.handler';
 
 @Module({
   controllers: [ConversationsController, MessagesController],
@@ -56,6 +57,7 @@ import { MessagingGateway } from './ws/messaging.gateway';
     SyncMessagesHandler,
     GetMessageHandler,
     ListMessageEditsHandler,
+    ListSyncStateHandler,
   ],
 })
 export class MessagingModule {}

@@ -153,3 +153,14 @@ export function toMessageView(row: MessageRow, reactions: ReactionSummaryView[] 
     version: row.version,
   };
 }
+
+export class SyncStateView {
+  @ApiProperty({ format: 'uuid' })
+  conversationId: string;
+  @ApiProperty({ example: 42, description: 'Fetch messages.sync { afterSeq: <highest seq you hold> } up to here' })
+  lastSeq: number;
+  @ApiProperty({ example: 40 })
+  lastDeliveredSeq: number;
+  @ApiProperty({ example: 38 })
+  lastReadSeq: number;
+}

@@ -34,4 +34,7 @@ export class ConversationEntity {
 
   @Column('timestamptz', { name: 'last_activity_at' })
   lastActivityAt: Date;
+
+  @Column('timestamptz', { name: 'changed_at' })
+  changedAt: Date;
 }

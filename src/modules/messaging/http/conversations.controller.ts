@@ -24,7 +24,9 @@ import {
   MessageView,
   ReadStateView,
   ReceiptView,
+  SyncStateView,
 } from '../domain/views';
+import { ListSyncStateQuery } from '../queries/list-sync-state/list-sync-state.query';
 import { GetConversationQuery } from '../queries/get-conversation/get-conversation.query';
 import { ListConversationsQuery } from '../queries/list-conversations/list-conversations.query';
 import { ListReceiptsQuery } from '../queries/list-receipts/list-receipts.query';
@@ -68,6 +70,16 @@ export class ConversationsController {
   @ApiOkResponse({ type: ConversationPage, description: 'Newest activity first' })
   list(@Query() query: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<ConversationPage> {
     return this.queries.execute(ListConversationsQuery.create(query, { actor }));
+  }
+
+  @Get('sync-state')
+  @ApiQuery({ name: 'since', required: false, description: 'ISO-8601 time; also list conversations with activity after it' })
+  @ApiOkResponse({
+    type: [SyncStateView],
+    description: 'Conversations a reconnecting client must sync: messages beyond its delivery pointer, or activity after `since`',
+  })
+  syncState(@Query() query: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<SyncStateView[]> {
+    return this.queries.execute(ListSyncStateQuery.create(query, { actor }));
   }
 
   @Get(':id')

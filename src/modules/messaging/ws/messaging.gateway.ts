@@ -1,9 +1,11 @@
-import { UseFilters } from '@nestjs/common';
+import { Logger, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
-import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
+import { AuthedSocket, WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
+import { safeError } from '../../../common/errors/http-exception.filter';
+import { ListSyncStateQuery } from '../queries/list-sync-state/list-sync-state.query';
 import { DeleteMessageCommand } from '../commands/delete-message/delete-message.command';
 import { EditMessageCommand } from '../commands/edit-message/edit-message.command';
 import { MarkDeliveredCommand, MarkReadCommand } from '../commands/mark-read/mark-read.command';
@@ -16,11 +18,31 @@ import { SyncMessagesQuery } from '../queries/sync-messages/sync-messages.query'
 /** Socket.IO events of the messaging module: each maps its payload to the same command or query as REST. */
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
-export class MessagingGateway {
+export class MessagingGateway implements OnGatewayConnection {
+  private readonly logger = new Logger(MessagingGateway.name);
+
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
   ) {}
+
+  /**
+   * On every fresh connection (not a recovered one, which got its missed packets replayed),
+   * tell the client which conversations to close gaps in with messages.sync, so it never
+   * has to poll them all. `auth.since` (the time of its last disconnect) widens the list
+   * to edits and deletes.
+   */
+  async handleConnection(socket: AuthedSocket): Promise<void> {
+    if (socket.recovered) return;
+    const auth = socket.handshake.auth as { since?: unknown };
+    const since = typeof auth.since === 'string' && !Number.isNaN(Date.parse(auth.since)) ? auth.since : undefined;
+    try {
+      const conversations = await this.queries.execute(ListSyncStateQuery.create(since ? { since } : {}, { actor: socket.data.actor }));
+      socket.emit('sync.required', { conversations });
+    } catch (err) {
+      this.logger.warn({ err: safeError(err), userId: socket.data.actor.userId }, 'could not compute sync.required');
+    }
+  }
 
   @SubscribeMessage('message.send')
   async send(@MessageBody() payload: unknown, @WsActor() actor: AuthenticatedActor): Promise<WsAckOk<MessageView>> {

@@ -31,7 +31,7 @@ export class AddMembersHandler implements ICommandHandler<AddMembersCommand> {
            SELECT $1, u, 'member', c.last_seq, c.last_seq, c.last_seq FROM conversations c, unnest($2::uuid[]) AS u WHERE c.id = $1`,
           [cmd.conversationId, newcomers],
         );
-        await manager.query(`UPDATE conversations SET last_activity_at = now() WHERE id = $1`, [cmd.conversationId]);
+        await manager.query(`UPDATE conversations SET last_activity_at = now(), changed_at = now() WHERE id = $1`, [cmd.conversationId]);
       }
       return { added: newcomers, memberIds: [...current, ...newcomers] };
     });

@@ -33,6 +33,7 @@ export class DeleteMessageHandler implements ICommandHandler<DeleteMessageComman
       // A deleted message keeps no text anywhere: previous versions and reactions go too.
       await manager.query(`DELETE FROM message_reactions WHERE message_id = $1`, [msg.id]);
       await manager.query(`DELETE FROM message_edits WHERE message_id = $1`, [msg.id]);
+      await manager.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
       if (!isSender) {
         await manager.query(
           `INSERT INTO audit_log (id, actor_id, action, target_type, target_id, conversation_id, details)

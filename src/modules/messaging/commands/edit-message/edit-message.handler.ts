@@ -31,6 +31,7 @@ export class EditMessageHandler implements ICommandHandler<EditMessageCommand> {
         current.version,
         current.content,
       ]);
+      await manager.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [current.conversation_id]);
       const [updated] = await queryRows<MessageRow>(
         manager,
         `UPDATE messages m SET content = $2, version = m.version + 1, edited_at = now() WHERE m.id = $1 RETURNING ${MESSAGE_COLUMNS}`,

@@ -26,6 +26,7 @@ export class AddReactionHandler implements ICommandHandler<AddReactionCommand> {
       [msg.id, cmd.actor.userId, cmd.emoji],
     );
     if (inserted.length === 0) return;
+    await this.dataSource.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
     const memberIds = await this.readModel.memberIds(msg.conversation_id);
     this.events.publish(new ReactionChangedEvent('added', msg.id, msg.conversation_id, cmd.emoji, cmd.actor.userId, memberIds));
   }
@@ -47,6 +48,7 @@ export class RemoveReactionHandler implements ICommandHandler<RemoveReactionComm
       [msg.id, cmd.actor.userId, cmd.emoji],
     );
     if (removed.length === 0) return;
+    await this.dataSource.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
     const memberIds = await this.readModel.memberIds(msg.conversation_id);
     this.events.publish(new ReactionChangedEvent('removed', msg.id, msg.conversation_id, cmd.emoji, cmd.actor.userId, memberIds));
   }

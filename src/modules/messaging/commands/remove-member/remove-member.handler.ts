@@ -51,7 +51,7 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand>
         promoted = (remaining.find((r) => r.role === 'admin') ?? remaining[0]).user_id;
         await manager.query(`UPDATE conversation_members SET role = 'owner' WHERE conversation_id = $1 AND user_id = $2`, [cmd.conversationId, promoted]);
       }
-      await manager.query(`UPDATE conversations SET last_activity_at = now() WHERE id = $1`, [cmd.conversationId]);
+      await manager.query(`UPDATE conversations SET last_activity_at = now(), changed_at = now() WHERE id = $1`, [cmd.conversationId]);
       return { remaining: remaining.map((r) => r.user_id), deleted: false, promoted };
     });
     this.events.publish(new MemberRemovedEvent(cmd.conversationId, cmd.userId, outcome.remaining, outcome.deleted));

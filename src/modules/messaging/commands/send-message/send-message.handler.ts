@@ -43,7 +43,7 @@ WITH mem AS (
     JOIN conversation_members rm ON rm.conversation_id = r.conversation_id AND rm.user_id = $2
    WHERE r.id = $6::uuid AND r.conversation_id = $1 AND r.seq > rm.joined_seq
 ), bump AS (
-  UPDATE conversations c SET last_seq = c.last_seq + 1, last_message_at = now(), last_activity_at = now()
+  UPDATE conversations c SET last_seq = c.last_seq + 1, last_message_at = now(), last_activity_at = now(), changed_at = now()
     FROM conv
    WHERE c.id = conv.id AND conv.is_member AND NOT conv.blocked
      AND NOT EXISTS (SELECT 1 FROM existing)

@@ -18,7 +18,7 @@ export class UpdateConversationHandler implements ICommandHandler<UpdateConversa
     const memberIds = await this.dataSource.transaction(async (manager) => {
       const me = await this.readModel.requireMember(cmd.conversationId, cmd.actor.userId, manager, true);
       requireGroupManager(me);
-      await manager.query(`UPDATE conversations SET name = $2 WHERE id = $1`, [cmd.conversationId, cmd.name]);
+      await manager.query(`UPDATE conversations SET name = $2, changed_at = now() WHERE id = $1`, [cmd.conversationId, cmd.name]);
       return this.readModel.memberIds(cmd.conversationId, manager);
     });
     this.events.publish(new ConversationUpdatedEvent(cmd.conversationId, memberIds));
