@@ -106,6 +106,35 @@ export class EnvironmentVariables {
 
   @IsString()
   CORS_ORIGINS = '*';
+
+  /** Browser origins allowed to open a socket (comma-separated), or * for any. Checked on the handshake. */
+  @IsString()
+  WS_ALLOWED_ORIGINS = '*';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  WS_SEND_RATE_PER_SECOND = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  WS_SEND_BURST = 20;
+
+  /** Every other client event (read, typing, sync, ...), per user. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  WS_EVENT_RATE_PER_SECOND = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WS_MAX_SOCKETS_PER_USER = 10;
 }
 
 export interface AppConfig {
@@ -115,6 +144,13 @@ export interface AppConfig {
   redis: { url: string; keyPrefix: string };
   auth: { accessSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; rateLimitPerMinute: number };
   messaging: { maxGroupMembers: number };
+  realtime: {
+    allowedOrigins: string[] | '*';
+    sendRatePerSecond: number;
+    sendBurst: number;
+    eventRatePerSecond: number;
+    maxSocketsPerUser: number;
+  };
   logLevel: string;
   shutdownTimeoutMs: number;
 }
@@ -171,6 +207,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimitPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE,
     },
     messaging: { maxGroupMembers: vars.MAX_GROUP_MEMBERS },
+    realtime: {
+      allowedOrigins: vars.WS_ALLOWED_ORIGINS === '*' ? ('*' as const) : vars.WS_ALLOWED_ORIGINS.split(',').map((o) => o.trim()),
+      sendRatePerSecond: vars.WS_SEND_RATE_PER_SECOND,
+      sendBurst: vars.WS_SEND_BURST,
+      eventRatePerSecond: vars.WS_EVENT_RATE_PER_SECOND,
+      maxSocketsPerUser: vars.WS_MAX_SOCKETS_PER_USER,
+    },
     logLevel: vars.LOG_LEVEL,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
   });

@@ -55,7 +55,12 @@ export class AccessTokenService {
     if (revoked) {
       throw AppError.unauthenticated('The session has ended');
     }
-    return { userId: claims.sub, role: claims.role === 'admin' ? 'admin' : 'user', sessionId: claims.sid };
+    return {
+      userId: claims.sub,
+      role: claims.role === 'admin' ? 'admin' : 'user',
+      sessionId: claims.sid,
+      ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp * 1000 } : {}),
+    };
   }
 
   async markSessionsRevoked(sessionIds: string[]): Promise<void> {

@@ -3,6 +3,8 @@ import { Actor } from '../cqrs/app-command';
 /** The authenticated caller as the transports see it: the Actor plus the session it came from. */
 export interface AuthenticatedActor extends Actor {
   sessionId: string;
+  /** When the access token stops being valid (ms since the epoch). */
+  expiresAt?: number;
 }
 
 export interface AccessTokenClaims {
@@ -10,4 +12,5 @@ export interface AccessTokenClaims {
   role: 'user' | 'admin';
   sid: string;
   typ: 'access';
+  exp?: number;
 }

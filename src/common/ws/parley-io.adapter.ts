@@ -33,6 +33,12 @@ export class ParleyIoAdapter extends IoAdapter {
       path: '/socket.io',
       cors: { origin: this.config.http.corsOrigins, credentials: true },
       maxHttpBufferSize: 1_000_000,
+      // CORS headers alone do not stop a WebSocket upgrade: check Origin on the handshake.
+      allowRequest: (req, callback) => {
+        const allowed = this.config.realtime.allowedOrigins;
+        const origin = req.headers.origin;
+        callback(null, allowed === '*' || origin === undefined || allowed.includes(origin));
+      },
       // An optimisation only: messages.sync { afterSeq } stays the source of truth.
       // Middlewares run again on recovery, so the token is checked every time.
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },

@@ -40,15 +40,18 @@ export function socketAuthMiddleware(tokens: AccessTokenService) {
         (socket.data as SocketData).actor = actor;
         next();
       },
-      (err: unknown) => {
-        const { body } = normalizeError(err);
-        const code = body.code === ErrorCode.INTERNAL ? ErrorCode.UNAVAILABLE : body.code;
-        const error = new Error(code) as Error & { data: unknown };
-        error.data = { error: { ...body, code, requestId: randomUUID() } };
-        next(error);
-      },
+      (err: unknown) => next(wsRefusal(err)),
     );
   };
+}
+
+/** A handshake refusal as the contract has it: err.message = code, err.data = the envelope. */
+export function wsRefusal(err: unknown, message?: string): Error {
+  const { body } = normalizeError(err);
+  const code = body.code === ErrorCode.INTERNAL ? ErrorCode.UNAVAILABLE : body.code;
+  const error = new Error(code) as Error & { data: unknown };
+  error.data = { error: { ...body, ...(message ? { message } : {}), code, requestId: randomUUID() } };
+  return error;
 }
 
 /** The authenticated user of a socket event handler. */

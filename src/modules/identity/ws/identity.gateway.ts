@@ -1,8 +1,9 @@
-import { UseFilters } from '@nestjs/common';
+import { UseFilters, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
+import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
 import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { PrivateUserView } from '../domain/user.views';
 import { GetMeQuery } from '../queries/get-me/get-me.query';
@@ -10,6 +11,7 @@ import { GetMeQuery } from '../queries/get-me/get-me.query';
 /** Socket.IO events of the identity module; the same queries as the REST controller. */
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
+@UseGuards(WsRateLimitGuard)
 export class IdentityGateway {
   constructor(private readonly queries: QueryBus) {}
 

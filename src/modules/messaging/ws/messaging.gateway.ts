@@ -1,8 +1,9 @@
-import { Logger, UseFilters } from '@nestjs/common';
+import { Logger, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
+import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
 import { AuthedSocket, WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { safeError } from '../../../common/errors/http-exception.filter';
 import { ListSyncStateQuery } from '../queries/list-sync-state/list-sync-state.query';
@@ -18,6 +19,7 @@ import { SyncMessagesQuery } from '../queries/sync-messages/sync-messages.query'
 /** Socket.IO events of the messaging module: each maps its payload to the same command or query as REST. */
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
+@UseGuards(WsRateLimitGuard)
 export class MessagingGateway implements OnGatewayConnection {
   private readonly logger = new Logger(MessagingGateway.name);
 
