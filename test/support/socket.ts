@@ -36,7 +36,7 @@ export async function connectError(url: string, opts: { token?: string; query?: 
 export interface Ack<T = unknown> {
   ok: boolean;
   data?: T;
-  error?: { code: string; message: string; requestId: string; details?: { field: string; message: string }[] };
+  error?: { code: string; message: string; requestId: string; details?: { field: string; message: string }[]; retryAfterMs?: number };
 }
 
 /** Emits an event and waits for its acknowledgement. */
