@@ -165,46 +165,41 @@ async function openLoop(world: World, socketOf: Map<string, Socket>, rate: numbe
   return { total, acked, errors, wall, ackLat, deliveryLat, expectedDeliveries: acked * (GROUP_SIZE - 1) };
 }
 
-async function closedLoop(world: World, socketOf: Map<string, Socket>, concurrency: number, seconds: number): Promise<number> {
+/** Runs `concurrency` workers back to back for `seconds`; each call of `op` that returns true counts. Returns ops/s. */
+async function closedLoopRate(concurrency: number, seconds: number, op: (worker: number, i: number) => Promise<boolean>): Promise<number> {
   let done = 0;
   const end = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, w) => {
-      let i = 0;
-      while (performance.now() < end) {
-        const g = world.groups[(w * 7 + i) % world.groups.length];
-        const sender = g.members[(w + i) % g.members.length];
-        const ack: Ack = await socketOf.get(sender)!.timeout(30000).emitWithAck('message.send', {
-          conversationId: g.id,
-          content: `saturation ${w}-${i}`,
-          clientMessageId: `s${w}-${i}-${Date.now()}`,
-        });
-        if (ack.ok) done += 1;
-        i += 1;
-      }
+      for (let i = 0; performance.now() < end; i += 1) if (await op(w, i)) done += 1;
     }),
   );
   return done / seconds;
 }
 
+function closedLoop(world: World, socketOf: Map<string, Socket>, concurrency: number, seconds: number): Promise<number> {
+  return closedLoopRate(concurrency, seconds, async (w, i) => {
+    const g = world.groups[(w * 7 + i) % world.groups.length];
+    const sender = g.members[(w + i) % g.members.length];
+    const ack: Ack = await socketOf.get(sender)!.timeout(30000).emitWithAck('message.send', {
+      conversationId: g.id,
+      content: `saturation ${w}-${i}`,
+      clientMessageId: `s${w}-${i}-${Date.now()}`,
+    });
+    return ack.ok;
+  });
+}
+
 async function rawSqlRate(url: string, world: World, concurrency: number, seconds: number): Promise<number> {
   const pool = new Pool({ connectionString: url, max: concurrency });
-  let done = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, w) => {
-      let i = 0;
-      while (performance.now() < end) {
-        const g = world.groups[(w * 13 + i) % world.groups.length];
-        const sender = g.members[(w + i) % g.members.length];
-        await pool.query({ name: 'raw_send', text: SEND_SQL, values: [g.id, sender, uuidv7(), `raw${w}-${i}-${Date.now()}`, `raw ${w} ${i}`, null] });
-        done += 1;
-        i += 1;
-      }
-    }),
-  );
+  const rate = await closedLoopRate(concurrency, seconds, async (w, i) => {
+    const g = world.groups[(w * 13 + i) % world.groups.length];
+    const sender = g.members[(w + i) % g.members.length];
+    await pool.query({ name: 'raw_send', text: SEND_SQL, values: [g.id, sender, uuidv7(), `raw${w}-${i}-${Date.now()}`, `raw ${w} ${i}`, null] });
+    return true;
+  });
   await pool.end();
-  return done / seconds;
+  return rate;
 }
 
 async function main(): Promise<void> {

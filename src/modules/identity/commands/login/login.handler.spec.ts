@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AppError, ErrorCode } from '../../../../common/errors/app-error';
+import { appErrorOf } from '../../../../common/errors/app-error.testing';
 import { PasswordHasher } from '../../domain/password-hasher';
 import { SessionIssuer } from '../../domain/session-issuer';
 import { UserEntity } from '../../entities/user.entity';
@@ -37,15 +38,6 @@ const user: Partial<UserEntity> = {
   passwordHash: '$argon2id$stored',
 };
 
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('LoginHandler', () => {
   it('looks up by email when the login has an @, case-insensitively, else by username', async () => {
@@ -69,10 +61,10 @@ describe('LoginHandler', () => {
   });
 
   it('refuses a banned account only after the password checked out', async () => {
-    expect(await codeOf(harness({ ...user, bannedAt: new Date() }, true).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).toBe(
+    expect((await appErrorOf(harness({ ...user, bannedAt: new Date() }, true).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(
       ErrorCode.FORBIDDEN,
     );
-    expect(await codeOf(harness({ ...user, bannedAt: new Date() }, false).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).toBe(
+    expect((await appErrorOf(harness({ ...user, bannedAt: new Date() }, false).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(
       ErrorCode.UNAUTHENTICATED,
     );
   });

@@ -1,7 +1,8 @@
 import { EventBus } from '@nestjs/cqrs';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService } from '../../../../common/auth/access-token.service';
-import { AppError, ErrorCode } from '../../../../common/errors/app-error';
+import { ErrorCode } from '../../../../common/errors/app-error';
+import { appErrorOf } from '../../../../common/errors/app-error.testing';
 import { newRefreshToken } from '../../domain/refresh-token';
 import { SessionIssuer } from '../../domain/session-issuer';
 import { SessionRevokedEvent } from '../../events/session-revoked.event';
@@ -28,15 +29,6 @@ function harness(row: Row | undefined) {
   return { handler, statements, sessions, accessTokens, events, issued };
 }
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('RefreshSessionHandler', () => {
   const token = newRefreshToken();
@@ -62,7 +54,7 @@ describe('RefreshSessionHandler', () => {
 
   it('treats a used token as theft: revokes the session, its access tokens, and answers 401', async () => {
     const h = harness({ ...base, used_at: new Date() });
-    const err = await failure(h.handler.execute(cmd));
+    const err = await appErrorOf(h.handler.execute(cmd));
     expect(err.code).toBe(ErrorCode.UNAUTHENTICATED);
     expect(h.statements).toContain('UPDATE sessions SET revoked_at = now() WHERE id = $1');
     expect(h.sessions.issue).not.toHaveBeenCalled();
@@ -77,15 +69,15 @@ describe('RefreshSessionHandler', () => {
     ['with a wrong secret', { token_hash: newRefreshToken().hash }],
   ])('refuses a token %s without issuing or revoking anything', async (_name, patch) => {
     const h = harness({ ...base, ...patch });
-    expect((await failure(h.handler.execute(cmd))).code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect((await appErrorOf(h.handler.execute(cmd))).code).toBe(ErrorCode.UNAUTHENTICATED);
     expect(h.sessions.issue).not.toHaveBeenCalled();
     expect(h.statements.some((s) => s.startsWith('UPDATE'))).toBe(false);
   });
 
   it('refuses an unknown or malformed token', async () => {
-    expect((await failure(harness(undefined).handler.execute(cmd))).code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect((await appErrorOf(harness(undefined).handler.execute(cmd))).code).toBe(ErrorCode.UNAUTHENTICATED);
     const h = harness(base);
-    expect((await failure(h.handler.execute(RefreshSessionCommand.create({ refreshToken: 'nope' })))).code).toBe(ErrorCode.UNAUTHENTICATED);
+    expect((await appErrorOf(h.handler.execute(RefreshSessionCommand.create({ refreshToken: 'nope' })))).code).toBe(ErrorCode.UNAUTHENTICATED);
     expect(h.statements).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { EventBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { AppError, ErrorCode } from '../../../../common/errors/app-error';
+import { ErrorCode } from '../../../../common/errors/app-error';
+import { appErrorOf } from '../../../../common/errors/app-error.testing';
 import { MessagingReadModel } from '../../domain/read-model';
 import { MessageRow } from '../../domain/views';
 import { MessageSentEvent } from '../../events/messaging.events';
@@ -50,15 +51,6 @@ function harness(outcome: Outcome | Error, original?: MessageRow) {
 const cmd = (extra: object = {}) => SendMessageCommand.create({ conversationId, content: 'hi', clientMessageId: 'cm-1', ...extra }, { actor });
 const base: Outcome = { conv_type: 'group', is_member: true, blocked: false, reply_ok: false, inserted: row(7), existing: null };
 
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('SendMessageHandler', () => {
   it('returns a new message and publishes MessageSent to the members read after commit', async () => {
@@ -90,14 +82,14 @@ describe('SendMessageHandler', () => {
     ['a conversation deleted while waiting', { inserted: null }, ErrorCode.NOT_FOUND],
   ])('refuses %s', async (_name, patch, code) => {
     const h = harness({ ...base, ...(patch as Partial<Outcome>) });
-    expect(await codeOf(h.handler.execute(cmd()))).toBe(code);
+    expect((await appErrorOf(h.handler.execute(cmd()))).code).toBe(code);
     expect(h.events.publish).not.toHaveBeenCalled();
   });
 
   it('refuses a reply target outside the conversation, and attachments before touching the database', async () => {
-    expect(await codeOf(harness({ ...base, inserted: null }).handler.execute(cmd({ replyToId: conversationId })))).toBe(ErrorCode.NOT_FOUND);
+    expect((await appErrorOf(harness({ ...base, inserted: null }).handler.execute(cmd({ replyToId: conversationId })))).code).toBe(ErrorCode.NOT_FOUND);
     const h = harness(base);
-    expect(await codeOf(h.handler.execute(cmd({ attachmentIds: [conversationId] })))).toBe(ErrorCode.NOT_FOUND);
+    expect((await appErrorOf(h.handler.execute(cmd({ attachmentIds: [conversationId] })))).code).toBe(ErrorCode.NOT_FOUND);
     expect(h.pool.query).not.toHaveBeenCalled();
   });
 });
