@@ -25,6 +25,7 @@ import { ListMessagesHandler } from './queries/list-messages/list-messages.handl
 import { SyncMessagesHandler } from './queries/sync-messages/sync-messages.handler';
 import { ConversationUpdatedFanout, MessagingFanout } from './ws/messaging.fanout';
 import { MessagingGateway } from './ws/messaging.gateway';
+import { ListDirectPartnersHandler } from './queries/list-direct-partners/list-direct-partners.handler';
 import { ListSyncStateHandler } from './queries/list-sync-state/list-sync-state.handler';
 
 @Module({
@@ -58,6 +59,7 @@ import { ListSyncStateHandler } from './queries/list-sync-state/list-sync-state.
     GetMessageHandler,
     ListMessageEditsHandler,
     ListSyncStateHandler,
+    ListDirectPartnersHandler,
   ],
 })
 export class MessagingModule {}

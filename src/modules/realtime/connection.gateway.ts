@@ -1,5 +1,9 @@
 import { Inject, Logger, UseFilters } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { QueryBus } from '@nestjs/cqrs';
+import { ListDirectPartnersQuery } from '../messaging/queries/list-direct-partners/list-direct-partners.query';
+import { PresenceService } from './presence/presence.service';
+import { safeError } from '../../common/errors/http-exception.filter';
 import type { Server } from 'socket.io';
 import { AccessTokenService } from '../../common/auth/access-token.service';
 import { WsExceptionFilter } from '../../common/errors/ws-exception.filter';
@@ -17,7 +21,7 @@ const EXPIRY_NOTICE_MS = 250;
 
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
-export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection {
+export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(ConnectionGateway.name);
 
   @WebSocketServer()
@@ -27,6 +31,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly tokens: AccessTokenService,
     private readonly emitter: RealtimeEmitter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly presence: PresenceService,
+    private readonly queries: QueryBus,
   ) {}
 
   /** Counts the user's sockets on every node (the adapter asks them all). */
@@ -60,5 +66,27 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection {
       socket.once('disconnect', () => clearTimeout(timer));
     }
     this.logger.debug({ userId, socketId: socket.id }, 'socket connected');
+    try {
+      if (await this.presence.connected(userId, socket.id)) await this.announce(userId, 'online', null);
+    } catch (err) {
+      this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
+    }
+  }
+
+  async handleDisconnect(socket: AuthedSocket): Promise<void> {
+    const actor = socket.data.actor as AuthedSocket['data']['actor'] | undefined;
+    if (!actor) return;
+    try {
+      const lastSeenAt = await this.presence.disconnected(actor.userId, socket.id);
+      if (lastSeenAt) await this.announce(actor.userId, 'offline', lastSeenAt);
+    } catch (err) {
+      this.logger.warn({ err: safeError(err), userId: actor.userId }, 'presence update failed');
+    }
+  }
+
+  /** Presence goes to the people who share a direct conversation with the user. */
+  private async announce(userId: string, status: 'online' | 'offline', lastSeenAt: string | null): Promise<void> {
+    const partners = await this.queries.execute(ListDirectPartnersQuery.create({ userId }));
+    this.emitter.toUsers(partners, 'presence', { userId, status, lastSeenAt });
   }
 }

@@ -2,7 +2,14 @@ import { Global, Module } from '@nestjs/common';
 import { ConnectionGateway } from './connection.gateway';
 import { RealtimeEmitter } from './realtime-emitter';
 import { SessionRevokedHandler } from './session-revoked.handler';
+import { GetPresenceHandler } from './presence/get-presence.handler';
+import { PresenceController } from './presence/presence.controller';
+import { PresenceService } from './presence/presence.service';
 
 @Global()
-@Module({ providers: [ConnectionGateway, RealtimeEmitter, SessionRevokedHandler], exports: [RealtimeEmitter] })
+@Module({
+  controllers: [PresenceController],
+  providers: [ConnectionGateway, RealtimeEmitter, SessionRevokedHandler, PresenceService, GetPresenceHandler],
+  exports: [RealtimeEmitter],
+})
 export class RealtimeModule {}

@@ -1,0 +1,18 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
+import { Actor, AppQuery } from '../../../common/cqrs/app-command';
+import { PresenceView } from './presence.service';
+
+export class GetPresenceQuery extends AppQuery<PresenceView[]> {
+  @ApiProperty({ description: 'Comma-separated user ids (1–100), or the parameter repeated', example: '019a…,019b…' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique({ message: 'userIds must be distinct' })
+  @IsUUID('all', { each: true, message: 'each userId must be a UUID' })
+  userIds: string[];
+
+  actor: Actor;
+}
