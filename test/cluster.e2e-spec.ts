@@ -46,7 +46,7 @@ describe('several API nodes (e2e)', () => {
     expect(ack.ok).toBe(true);
     for (const m of await got) expect(m).toEqual(ack.data);
 
-    const back = nextEvent<Msg>(aliceOnA, 'message.created');
+    const back = nextEvent<Msg>(aliceOnA, 'message.created', 3000, (m) => m.content === 'and back');
     await request(b.url).post(`/v1/conversations/${conv.body.id}/messages`).set(...bearer(bob.accessToken)).send({ content: 'and back', clientMessageId: cmid() }).expect(201);
     expect((await back).content).toBe('and back');
   });

@@ -44,13 +44,22 @@ export function emitAck<T = unknown>(socket: Socket, event: string, payload?: un
   return socket.timeout(5000).emitWithAck(event, payload) as Promise<Ack<T>>;
 }
 
-/** Resolves with the next `event` on the socket, or rejects after `ms`. */
-export function nextEvent<T = unknown>(socket: Socket, event: string, ms = 3000): Promise<T> {
+/**
+ * Resolves with the next `event` on the socket (that `matches`, if given), or rejects after `ms`.
+ * Events pass through the Redis stream, so one emitted earlier may still be on its way.
+ */
+export function nextEvent<T = unknown>(socket: Socket, event: string, ms = 3000, matches: (data: T) => boolean = () => true): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    socket.once(event, (data: T) => {
+    const listener = (data: T) => {
+      if (!matches(data)) return;
       clearTimeout(timer);
+      socket.off(event, listener);
       resolve(data);
-    });
+    };
+    const timer = setTimeout(() => {
+      socket.off(event, listener);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    socket.on(event, listener);
   });
 }
