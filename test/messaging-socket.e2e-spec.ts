@@ -326,4 +326,20 @@ describe('messaging over Socket.IO: membership events, validation and races (e2e
     expect(history.body.items.map((x: Msg) => x.id)).toEqual([msg.id]);
     expect((await created).id).toBe(msg.id);
   });
+
+  it('throttles repeated typing starts and stops typing by itself when the refreshes end', async () => {
+    const conversationId = await newGroup(member);
+    const [o, m] = await Promise.all([open(owner), open(member)]);
+    const got: { isTyping: boolean; at: number }[] = [];
+    m.on('typing', (e: { userId: string; isTyping: boolean }) => {
+      if (e.userId === owner.id) got.push({ isTyping: e.isTyping, at: Date.now() });
+    });
+    const start = Date.now();
+    for (let i = 0; i < 3; i += 1) expect((await emitAck(o, 'typing', { conversationId, isTyping: true })).ok).toBe(true);
+    const stopped = nextEvent<{ isTyping: boolean }>(m, 'typing', 9000, (e) => !e.isTyping);
+    expect((await stopped).isTyping).toBe(false);
+    expect(got.map((g) => g.isTyping)).toEqual([true, false]);
+    // The stop came from the server, a few seconds after the last refresh.
+    expect(got[1].at - start).toBeGreaterThanOrEqual(5000);
+  });
 });

@@ -13,6 +13,7 @@ import { SendMessageHandler } from './commands/send-message/send-message.handler
 import { SetTypingHandler } from './commands/set-typing/set-typing.handler';
 import { UpdateConversationHandler } from './commands/update-conversation/update-conversation.handler';
 import { GroupAdmission } from './domain/membership';
+import { TypingState } from './domain/typing-state';
 import { MessagingReadModel } from './domain/read-model';
 import { ConversationsController } from './http/conversations.controller';
 import { MessagesController } from './http/messages.controller';
@@ -33,6 +34,7 @@ import { ListSyncStateHandler } from './queries/list-sync-state/list-sync-state.
   providers: [
     MessagingReadModel,
     GroupAdmission,
+    TypingState,
     MessagingGateway,
     MessagingFanout,
     ConversationUpdatedFanout,

@@ -1,19 +1,24 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { MessagingReadModel } from '../../domain/read-model';
+import { TypingState } from '../../domain/typing-state';
 import { TypingEvent } from '../../events/messaging.events';
 import { SetTypingCommand } from './set-typing.command';
 
+/** Members only; starts are throttled and expire by themselves (TypingState). */
 @CommandHandler(SetTypingCommand)
 export class SetTypingHandler implements ICommandHandler<SetTypingCommand> {
   constructor(
     private readonly readModel: MessagingReadModel,
+    private readonly typing: TypingState,
     private readonly events: EventBus,
   ) {}
 
   async execute(cmd: SetTypingCommand): Promise<Record<string, never>> {
     await this.readModel.requireMember(cmd.conversationId, cmd.actor.userId);
-    const others = (await this.readModel.memberIds(cmd.conversationId)).filter((id) => id !== cmd.actor.userId);
-    this.events.publish(new TypingEvent(cmd.conversationId, cmd.actor.userId, cmd.isTyping, others));
+    if (await this.typing.update(cmd.conversationId, cmd.actor.userId, cmd.isTyping)) {
+      const others = (await this.readModel.memberIds(cmd.conversationId)).filter((id) => id !== cmd.actor.userId);
+      this.events.publish(new TypingEvent(cmd.conversationId, cmd.actor.userId, cmd.isTyping, others));
+    }
     return {};
   }
 }
