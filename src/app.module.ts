@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './common/auth/auth.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { LoggingModule } from './common/logging/logging.module';
+import { LifecycleModule } from './common/lifecycle/shutdown';
 import { OutboxModule } from './common/outbox/outbox.repository';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/config';
@@ -30,6 +31,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         RealtimeModule,
+        LifecycleModule,
         IdentityModule,
         MessagingModule,
       ],

@@ -104,6 +104,13 @@ export class EnvironmentVariables {
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
+  /** How long a stopping node reports not-ready before closing its HTTP server. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SHUTDOWN_DRAIN_MS = 2000;
+
   @IsString()
   CORS_ORIGINS = '*';
 
@@ -153,6 +160,7 @@ export interface AppConfig {
   };
   logLevel: string;
   shutdownTimeoutMs: number;
+  shutdownDrainMs: number;
 }
 
 /** Never echoed back in error messages. */
@@ -216,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     logLevel: vars.LOG_LEVEL,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
   });
 }
 

@@ -27,6 +27,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     LOG_LEVEL: 'error',
     // Auth limits have their own test; elsewhere many users register from one address.
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+    // Nothing balances test traffic: closing needs no drain time (its own test sets one).
+    SHUTDOWN_DRAIN_MS: '0',
     ...env,
   });
   const app = await createApp(config);

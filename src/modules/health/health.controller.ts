@@ -6,6 +6,7 @@ import { Public } from '../../common/auth/http-auth.guard';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { ApiErrors } from '../../common/http/swagger';
 import { REDIS } from '../../common/redis/redis.module';
+import { ShutdownState } from '../../common/lifecycle/shutdown';
 
 @ApiTags('operations')
 @Public()
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** The process is up (no dependency checks: a restart would not fix them). */
@@ -30,6 +32,9 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } } } })
   @ApiErrors(ErrorCode.UNAVAILABLE)
   async ready(): Promise<unknown> {
+    if (this.shutdown.draining) {
+      throw new AppError(ErrorCode.UNAVAILABLE, 'Not ready: shutting down', [{ field: 'process', message: 'shutting down' }]);
+    }
     try {
       return await this.health.check([
         () => this.db.pingCheck('database', { timeout: 1500 }),

@@ -27,4 +27,9 @@ export class RealtimeEmitter {
       if ((socket.data as { actor?: { sessionId?: string } }).actor?.sessionId === sessionId) socket.disconnect(true);
     }
   }
+
+  /** Closes this node's sockets only (shutdown): their clients reconnect to another node. */
+  disconnectLocalSockets(): void {
+    this.server?.local.disconnectSockets(true);
+  }
 }
