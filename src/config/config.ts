@@ -142,6 +142,12 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1000)
   WS_MAX_SOCKETS_PER_USER = 10;
+
+  /** A socket whose unsent output grows past this is dropped (it will catch up by seq). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 }
 
 export interface AppConfig {
@@ -157,6 +163,7 @@ export interface AppConfig {
     sendBurst: number;
     eventRatePerSecond: number;
     maxSocketsPerUser: number;
+    maxBufferedBytes: number;
   };
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -221,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sendBurst: vars.WS_SEND_BURST,
       eventRatePerSecond: vars.WS_EVENT_RATE_PER_SECOND,
       maxSocketsPerUser: vars.WS_MAX_SOCKETS_PER_USER,
+      maxBufferedBytes: vars.WS_MAX_BUFFERED_BYTES,
     },
     logLevel: vars.LOG_LEVEL,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,

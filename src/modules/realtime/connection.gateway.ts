@@ -1,4 +1,4 @@
-import { Inject, Logger, UseFilters } from '@nestjs/common';
+import { Inject, Logger, OnModuleDestroy, UseFilters } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { QueryBus } from '@nestjs/cqrs';
 import { ListDirectPartnersQuery } from '../messaging/queries/list-direct-partners/list-direct-partners.query';
@@ -11,6 +11,7 @@ import { AuthedSocket, socketAuthMiddleware, userRoom, wsRefusal } from '../../c
 import { AppError } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RealtimeEmitter } from './realtime-emitter';
+import { dropSlowConsumers } from './slow-consumers';
 
 /**
  * Owns the Socket.IO connection lifecycle: handshake authentication and the per-user
@@ -21,11 +22,13 @@ const EXPIRY_NOTICE_MS = 250;
 
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
-export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(ConnectionGateway.name);
 
   @WebSocketServer()
   server: Server;
+
+  private slowConsumerTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly tokens: AccessTokenService,
@@ -50,6 +53,13 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
       );
     });
     this.emitter.attach(server);
+    this.slowConsumerTimer = dropSlowConsumers(server, this.config.realtime.maxBufferedBytes, (socket, bytes) =>
+      this.logger.warn({ socketId: socket.id, bytes }, 'dropping a socket that does not keep up'),
+    );
+  }
+
+  onModuleDestroy(): void {
+    if (this.slowConsumerTimer) clearInterval(this.slowConsumerTimer);
   }
 
   async handleConnection(socket: AuthedSocket): Promise<void> {
