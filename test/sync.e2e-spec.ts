@@ -59,6 +59,11 @@ describe('reconnect hints (e2e)', () => {
     await request(t.url).post(`/v1/conversations/${busy}/delivered`).set(...bearer(me.accessToken)).send({ seq: 2 }).expect(200);
     const withSince = await request(t.url).get('/v1/conversations/sync-state').query({ since: before }).set(...bearer(me.accessToken)).expect(200);
     expect(withSince.body.map((s: SyncState) => s.conversationId).sort()).toEqual([busy, quiet].sort());
+    // A reaction counts as a change too.
+    const afterEdit = new Date().toISOString();
+    await request(t.url).put(`/v1/messages/${seenMsg.id}/reactions/${encodeURIComponent('👍')}`).set(...bearer(me.accessToken)).expect(204);
+    const afterReaction = await request(t.url).get('/v1/conversations/sync-state').query({ since: afterEdit }).set(...bearer(me.accessToken)).expect(200);
+    expect(afterReaction.body.map((x: SyncState) => x.conversationId)).toEqual([quiet]);
     const nothing = await connectForSync(t.url, { token: me.accessToken });
     nothing.socket.close();
     expect(nothing.sync.conversations).toEqual([]);

@@ -20,13 +20,17 @@ export class AddReactionHandler implements ICommandHandler<AddReactionCommand> {
     if (msg.deleted_at) throw AppError.conflict('The message has been deleted');
     const inserted = await queryRows(
       this.dataSource.manager,
-      `INSERT INTO message_reactions (message_id, user_id, emoji)
-       SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM messages WHERE id = $1 AND deleted_at IS NULL)
-       ON CONFLICT DO NOTHING RETURNING emoji`,
-      [msg.id, cmd.actor.userId, cmd.emoji],
+      `WITH ins AS (
+         INSERT INTO message_reactions (message_id, user_id, emoji)
+         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM messages WHERE id = $1 AND deleted_at IS NULL)
+         ON CONFLICT DO NOTHING RETURNING emoji
+       ), touched AS (
+         UPDATE conversations SET changed_at = now() WHERE id = $4 AND EXISTS (SELECT 1 FROM ins)
+       )
+       SELECT emoji FROM ins`,
+      [msg.id, cmd.actor.userId, cmd.emoji, msg.conversation_id],
     );
     if (inserted.length === 0) return;
-    await this.dataSource.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
     const memberIds = await this.readModel.memberIds(msg.conversation_id);
     this.events.publish(new ReactionChangedEvent('added', msg.id, msg.conversation_id, cmd.emoji, cmd.actor.userId, memberIds));
   }
@@ -44,11 +48,15 @@ export class RemoveReactionHandler implements ICommandHandler<RemoveReactionComm
     const msg = await this.readModel.requireVisibleMessage(cmd.messageId, cmd.actor.userId);
     const removed = await queryRows(
       this.dataSource.manager,
-      `DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3 RETURNING emoji`,
-      [msg.id, cmd.actor.userId, cmd.emoji],
+      `WITH del AS (
+         DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3 RETURNING emoji
+       ), touched AS (
+         UPDATE conversations SET changed_at = now() WHERE id = $4 AND EXISTS (SELECT 1 FROM del)
+       )
+       SELECT emoji FROM del`,
+      [msg.id, cmd.actor.userId, cmd.emoji, msg.conversation_id],
     );
     if (removed.length === 0) return;
-    await this.dataSource.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
     const memberIds = await this.readModel.memberIds(msg.conversation_id);
     this.events.publish(new ReactionChangedEvent('removed', msg.id, msg.conversation_id, cmd.emoji, cmd.actor.userId, memberIds));
   }
