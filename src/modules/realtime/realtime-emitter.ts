@@ -28,6 +28,11 @@ export class RealtimeEmitter {
     }
   }
 
+  /** Closes every socket of a user, on every node (the adapter broadcasts the request). */
+  disconnectUser(userId: string): void {
+    this.server?.in(userRoom(userId)).disconnectSockets(true);
+  }
+
   /** Closes this node's sockets only (shutdown): their clients reconnect to another node. */
   disconnectLocalSockets(): void {
     this.server?.local.disconnectSockets(true);

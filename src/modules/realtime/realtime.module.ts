@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ConnectionGateway } from './connection.gateway';
 import { RealtimeEmitter } from './realtime-emitter';
 import { SessionRevokedHandler } from './session-revoked.handler';
+import { UserBannedHandler } from './user-banned.handler';
 import { GetPresenceHandler } from './presence/get-presence.handler';
 import { PresenceController } from './presence/presence.controller';
 import { PresenceService } from './presence/presence.service';
@@ -9,7 +10,7 @@ import { PresenceService } from './presence/presence.service';
 @Global()
 @Module({
   controllers: [PresenceController],
-  providers: [ConnectionGateway, RealtimeEmitter, SessionRevokedHandler, PresenceService, GetPresenceHandler],
+  providers: [ConnectionGateway, RealtimeEmitter, SessionRevokedHandler, UserBannedHandler, PresenceService, GetPresenceHandler],
   exports: [RealtimeEmitter],
 })
 export class RealtimeModule {}
