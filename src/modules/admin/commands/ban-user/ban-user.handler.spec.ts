@@ -17,12 +17,12 @@ function harness(actorRole: string, targetRow: { role: string; banned_at: Date |
     query: jest.fn((sql: string) => Promise.resolve(answer(sql))),
   };
   function answer(sql: string): unknown {
-      if (sql.startsWith('SELECT role, banned_at FROM users WHERE id = $1 FOR UPDATE')) return targetRow ? [targetRow] : [];
-      if (sql.startsWith('SELECT role, banned_at')) return [{ role: actorRole, banned_at: null }];
-      if (sql.startsWith('SELECT details')) return [{ details: { reason: 'earlier' } }];
-      if (sql.startsWith('UPDATE users')) return [[{ banned_at: bannedAt }], 1];
-      if (sql.startsWith('UPDATE sessions')) return [[{ id: 's1' }, { id: 's2' }], 2];
-      return [];
+    if (sql.startsWith('SELECT role, banned_at FROM users WHERE id = $1 FOR UPDATE')) return targetRow ? [targetRow] : [];
+    if (sql.startsWith('SELECT role, banned_at')) return [{ role: actorRole, banned_at: null }];
+    if (sql.startsWith('SELECT details')) return [{ details: { reason: 'earlier' } }];
+    if (sql.startsWith('UPDATE users')) return [[{ banned_at: bannedAt }], 1];
+    if (sql.startsWith('UPDATE sessions')) return [[{ id: 's1' }, { id: 's2' }], 2];
+    return [];
   }
   const dataSource = { transaction: jest.fn((fn: (m: unknown) => Promise<unknown>) => fn(manager)) } as unknown as DataSource;
   const tokens = { markSessionsRevoked: jest.fn(() => Promise.resolve(void order.push('revoke'))) } as unknown as AccessTokenService;
