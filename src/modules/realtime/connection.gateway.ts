@@ -1,7 +1,6 @@
 import { Inject, Logger, OnModuleDestroy, UseFilters } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { QueryBus } from '@nestjs/cqrs';
-import { ListDirectPartnersQuery } from '../messaging/queries/list-direct-partners/list-direct-partners.query';
+import { PresenceAnnouncer } from './presence/presence-announcer';
 import { PresenceService } from './presence/presence.service';
 import { safeError } from '../../common/errors/http-exception.filter';
 import type { Server } from 'socket.io';
@@ -35,20 +34,17 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     private readonly emitter: RealtimeEmitter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly presence: PresenceService,
-    private readonly queries: QueryBus,
+    private readonly announcer: PresenceAnnouncer,
   ) {}
-
-  /** Counts the user's sockets on every node (the adapter asks them all). */
-  private async underSocketCap(server: Server, socket: AuthedSocket): Promise<boolean> {
-    const open = await server.in(userRoom(socket.data.actor.userId)).fetchSockets();
-    return open.length < this.config.realtime.maxSocketsPerUser;
-  }
 
   afterInit(server: Server): void {
     server.use(socketAuthMiddleware(this.tokens));
     server.use((socket, next) => {
-      this.underSocketCap(server, socket as AuthedSocket).then(
-        (ok) => next(ok ? undefined : wsRefusal(AppError.rateLimited(1000), 'Too many open connections for this user')),
+      // Counted from presence (shared by every node), not by asking the nodes: a crashed node
+      // cannot stall the reconnects it causes.
+      const { userId } = (socket as AuthedSocket).data.actor;
+      this.presence.liveSockets(userId).then(
+        (open) => next(open < this.config.realtime.maxSocketsPerUser ? undefined : wsRefusal(AppError.rateLimited(1000), 'Too many open connections for this user')),
         () => next(),
       );
     });
@@ -77,7 +73,7 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     }
     this.logger.debug({ userId, socketId: socket.id }, 'socket connected');
     try {
-      if (await this.presence.connected(userId, socket.id)) await this.announce(userId, 'online', null);
+      if (await this.presence.connected(userId, socket.id)) await this.announcer.announce({ userId, status: 'online', lastSeenAt: null });
     } catch (err) {
       this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
     }
@@ -88,15 +84,9 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     if (!actor) return;
     try {
       const lastSeenAt = await this.presence.disconnected(actor.userId, socket.id);
-      if (lastSeenAt) await this.announce(actor.userId, 'offline', lastSeenAt);
+      if (lastSeenAt) await this.announcer.announce({ userId: actor.userId, status: 'offline', lastSeenAt });
     } catch (err) {
       this.logger.warn({ err: safeError(err), userId: actor.userId }, 'presence update failed');
     }
-  }
-
-  /** Presence goes to the people who share a direct conversation with the user. */
-  private async announce(userId: string, status: 'online' | 'offline', lastSeenAt: string | null): Promise<void> {
-    const partners = await this.queries.execute(ListDirectPartnersQuery.create({ userId }));
-    this.emitter.toUsers(partners, 'presence', { userId, status, lastSeenAt });
   }
 }

@@ -3,31 +3,47 @@ import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
 import { REDIS } from '../../../common/redis/redis.module';
 
-/** A socket counts as present until this long after its node last refreshed it (a crashed node's sockets lapse). */
-export const PRESENCE_TTL_MS = 60_000;
-const REFRESH_EVERY_MS = 20_000;
-
 export interface PresenceView {
   userId: string;
   status: 'online' | 'offline';
   lastSeenAt: string | null;
 }
 
+const LAST_SEEN_TTL_SECONDS = 90 * 24 * 3600;
+
+/**
+ * Takes one user whose sockets have all lapsed off the online index, atomically, so that
+ * of several sweepers exactly one announces them. KEYS: online index, the user's sockets.
+ * ARGV: user id, now (ms), last-seen TTL (s). Returns the lapse time
+ * (ms) when this call took the user off, else false.
+ */
+const TAKE_LAPSED = `
+local lapse = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not lapse or tonumber(lapse) > tonumber(ARGV[2]) then return false end
+if redis.call('ZCOUNT', KEYS[2], ARGV[2], '+inf') > 0 then return false end
+redis.call('ZREM', KEYS[1], ARGV[1])
+return lapse
+`;
+
 /**
  * Presence in Redis, correct across devices and nodes: each user has a sorted set of
  * socket ids scored by when they lapse. Online = at least one unlapsed socket on any node.
- * Each node refreshes its own sockets' scores, so a crashed node's sockets expire by TTL.
+ * Each node refreshes its own sockets' scores every third of the TTL, so a crashed node's
+ * sockets lapse. An index of online users scored by their latest lapse time lets a
+ * sweeper (the worker) find users whose last socket lapsed and announce them offline.
  */
 @Injectable()
 export class PresenceService implements OnModuleDestroy {
   private readonly local = new Map<string, string>(); // socketId -> userId
   private readonly timer: NodeJS.Timeout;
+  private readonly ttlMs: number;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_EVERY_MS);
+    this.ttlMs = config.realtime.presenceTtlMs;
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), Math.ceil(this.ttlMs / 3));
     this.timer.unref();
   }
 
@@ -43,8 +59,9 @@ export class PresenceService implements OnModuleDestroy {
       .multi()
       .zremrangebyscore(this.socketsKey(userId), '-inf', now)
       .zcard(this.socketsKey(userId))
-      .zadd(this.socketsKey(userId), now + PRESENCE_TTL_MS, socketId)
-      .pexpire(this.socketsKey(userId), PRESENCE_TTL_MS * 2)
+      .zadd(this.socketsKey(userId), now + this.ttlMs, socketId)
+      .pexpire(this.socketsKey(userId), this.ttlMs * 2)
+      .zadd(this.onlineKey(), 'GT', now + this.ttlMs, userId)
       .exec()) as [unknown, [unknown, number]];
     return before === 0;
   }
@@ -60,8 +77,13 @@ export class PresenceService implements OnModuleDestroy {
       .exec()) as [unknown, number][];
     if (results[1][1] > 0) return null;
     const lastSeenAt = new Date(now).toISOString();
-    await this.redis.set(this.lastSeenKey(userId), lastSeenAt, 'EX', 90 * 24 * 3600);
+    await this.redis.multi().set(this.lastSeenKey(userId), lastSeenAt, 'EX', LAST_SEEN_TTL_SECONDS).zrem(this.onlineKey(), userId).exec();
     return lastSeenAt;
+  }
+
+  /** The user's sockets on every node that have not lapsed. */
+  liveSockets(userId: string): Promise<number> {
+    return this.redis.zcount(this.socketsKey(userId), Date.now(), '+inf');
   }
 
   async get(userIds: string[]): Promise<PresenceView[]> {
@@ -77,14 +99,41 @@ export class PresenceService implements OnModuleDestroy {
     });
   }
 
+  /**
+   * Users whose every socket lapsed without a disconnect (their node died): each is taken
+   * off the online index by exactly one caller, which gets them back to announce offline.
+   */
+  async takeLapsed(now = Date.now(), batch = 500): Promise<PresenceView[]> {
+    const candidates = await this.redis.zrangebyscore(this.onlineKey(), '-inf', now, 'LIMIT', 0, batch);
+    const lapsed: PresenceView[] = [];
+    for (const userId of candidates) {
+      const lapse = (await this.redis.eval(TAKE_LAPSED, 2, this.onlineKey(), this.socketsKey(userId), userId, now)) as
+        | string
+        | null;
+      if (lapse === null) continue;
+      // The user was last seen when their node last vouched for them: one TTL before the lapse.
+      const lastSeenAt = new Date(Number(lapse) - this.ttlMs).toISOString();
+      await this.redis.set(this.lastSeenKey(userId), lastSeenAt, 'EX', LAST_SEEN_TTL_SECONDS);
+      lapsed.push({ userId, status: 'offline', lastSeenAt });
+    }
+    return lapsed;
+  }
+
   private async refresh(): Promise<void> {
     if (this.local.size === 0) return;
-    const until = Date.now() + PRESENCE_TTL_MS;
+    const until = Date.now() + this.ttlMs;
     const pipeline = this.redis.pipeline();
     for (const [socketId, userId] of this.local) {
-      pipeline.zadd(this.socketsKey(userId), 'XX', until, socketId).pexpire(this.socketsKey(userId), PRESENCE_TTL_MS * 2);
+      pipeline
+        .zadd(this.socketsKey(userId), 'XX', until, socketId)
+        .pexpire(this.socketsKey(userId), this.ttlMs * 2)
+        .zadd(this.onlineKey(), 'GT', until, userId);
     }
     await pipeline.exec();
+  }
+
+  private onlineKey(): string {
+    return `${this.config.redis.keyPrefix}presence:online`;
   }
 
   private socketsKey(userId: string): string {

@@ -1,0 +1,44 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import Redis from 'ioredis';
+import { AppConfig } from '../../config/config';
+import { closeRedis } from '../redis/redis.module';
+
+export interface StreamsAdapterHandle {
+  /** Pass to `server.adapter(...)` or `new Server({ adapter })`. */
+  adapter: ReturnType<typeof createAdapter>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Redis streams adapter every process joins: API nodes to deliver to their sockets,
+ * workers to emit to users (a Socket.IO server without HTTP is a full cluster member).
+ * An emit on any of them reaches the room's sockets on every API node.
+ */
+export function createStreamsAdapter(config: AppConfig): StreamsAdapterHandle {
+  const prefix = config.redis.keyPrefix;
+  // Commands wait for Redis to come back rather than fail (the stream resumes where it was).
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  // The adapter opens connections of its own (readers, subscriber); they close with ours.
+  const duplicates: Redis[] = [];
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = (...args: Parameters<Redis['duplicate']>): Redis => {
+    const copy = duplicate(...args);
+    duplicates.push(copy);
+    return copy;
+  };
+  const adapter = createAdapter(redis, {
+    streamName: `${prefix}socket.io`,
+    channelPrefix: `${prefix}socket.io`,
+    sessionKeyPrefix: `${prefix}sio:session:`,
+    // A blocked read holds shutdown for this long; 1 s keeps restarts quick at a negligible cost.
+    blockTimeInMs: 1000,
+  });
+  return {
+    adapter,
+    close: async () => {
+      await closeRedis(redis);
+      // If Redis is unreachable the adapter's readers never get to close their connections.
+      for (const d of duplicates.splice(0)) d.disconnect();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../../config/config';
+import { PresenceAnnouncer } from './presence-announcer';
+import { PresenceService } from './presence.service';
+
+export const PRESENCE_QUEUE = 'presence';
+const SWEEP_SCHEDULER_ID = 'presence-sweep';
+
+/**
+ * Announces offline the users whose last socket lapsed without a disconnect (their API
+ * node crashed). A BullMQ job scheduler runs one sweep per interval across all workers.
+ */
+@Processor(PRESENCE_QUEUE)
+export class PresenceSweepProcessor extends WorkerHost {
+  private readonly logger = new Logger(PresenceSweepProcessor.name);
+
+  constructor(
+    private readonly presence: PresenceService,
+    private readonly announcer: PresenceAnnouncer,
+  ) {
+    super();
+  }
+
+  async process(): Promise<{ announced: number }> {
+    const lapsed = await this.presence.takeLapsed();
+    for (const view of lapsed) await this.announcer.announce(view);
+    if (lapsed.length > 0) this.logger.log({ users: lapsed.length }, 'announced lapsed users offline');
+    return { announced: lapsed.length };
+  }
+}
+
+/** Registers (or updates) the repeating sweep; idempotent, so every worker may do it at start. */
+@Injectable()
+export class PresenceSweepScheduler implements OnApplicationBootstrap {
+  constructor(
+    @InjectQueue(PRESENCE_QUEUE) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      SWEEP_SCHEDULER_ID,
+      { every: this.config.realtime.presenceSweepMs },
+      { name: 'sweep', opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  }
+}
