@@ -91,6 +91,17 @@ export class EnvironmentVariables {
   @Max(100000)
   MAX_GROUP_MEMBERS = 1000;
 
+  /** Text search configuration of message search (simple: every language, no stemming; english, german, ...: stemming). Checked against pg_ts_config at boot. */
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'SEARCH_LANGUAGE must be the name of a PostgreSQL text search configuration, such as simple or english' })
+  SEARCH_LANGUAGE = 'simple';
+
+  /** A search statement running longer is cancelled (503 UNAVAILABLE) so that no query can hold a connection. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60000)
+  SEARCH_STATEMENT_TIMEOUT_MS = 2000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -148,6 +159,20 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1024)
   WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+  /** A socket counts as online until this long after its node last refreshed it (a crashed node's sockets lapse). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  PRESENCE_TTL_MS = 60000;
+
+  /** How often the worker looks for users whose last socket lapsed and announces them offline. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  PRESENCE_SWEEP_MS = 10000;
 }
 
 export interface AppConfig {
@@ -157,6 +182,7 @@ export interface AppConfig {
   redis: { url: string; keyPrefix: string };
   auth: { accessSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; rateLimitPerMinute: number };
   messaging: { maxGroupMembers: number };
+  search: { language: string; statementTimeoutMs: number };
   realtime: {
     allowedOrigins: string[] | '*';
     sendRatePerSecond: number;
@@ -164,6 +190,8 @@ export interface AppConfig {
     eventRatePerSecond: number;
     maxSocketsPerUser: number;
     maxBufferedBytes: number;
+    presenceTtlMs: number;
+    presenceSweepMs: number;
   };
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -222,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimitPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE,
     },
     messaging: { maxGroupMembers: vars.MAX_GROUP_MEMBERS },
+    search: { language: vars.SEARCH_LANGUAGE, statementTimeoutMs: vars.SEARCH_STATEMENT_TIMEOUT_MS },
     realtime: {
       allowedOrigins: vars.WS_ALLOWED_ORIGINS === '*' ? ('*' as const) : vars.WS_ALLOWED_ORIGINS.split(',').map((o) => o.trim()),
       sendRatePerSecond: vars.WS_SEND_RATE_PER_SECOND,
@@ -229,6 +258,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       eventRatePerSecond: vars.WS_EVENT_RATE_PER_SECOND,
       maxSocketsPerUser: vars.WS_MAX_SOCKETS_PER_USER,
       maxBufferedBytes: vars.WS_MAX_BUFFERED_BYTES,
+      presenceTtlMs: vars.PRESENCE_TTL_MS,
+      presenceSweepMs: vars.PRESENCE_SWEEP_MS,
     },
     logLevel: vars.LOG_LEVEL,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
