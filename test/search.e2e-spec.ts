@@ -129,6 +129,11 @@ describe('message search (e2e)', () => {
     it('OR finds either; -word excludes', async () => {
       expect(await found('rollback OR coffee')).toEqual(['coffee', 'rollback']);
       expect(await found('deploy -staging -bob')).toEqual(['deployHotfix', 'deployment', 'script']);
+      // An OR with an exclusion is a positive alternative, not "exclusions only".
+      const either = await found('coffee OR -deploy');
+      expect(either).toContain('coffee');
+      expect(either).not.toContain('deployment');
+      expect(either.length).toBeGreaterThan(1);
     });
 
     it('answers an empty page for a query with nothing to look up (punctuation only, exclusions only)', async () => {

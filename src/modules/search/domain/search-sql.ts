@@ -215,7 +215,10 @@ export async function runSearch(run: RunSql, r: SearchRequest): Promise<SearchRo
   const [parsed] = await run<ParsedSearch>(PARSE_SQL, parseParams(r));
   if (r.conversationId && parsed.conversations.length === 0) throw AppError.notFound('Conversation');
   // Nothing to look for (only stop words or punctuation, or only exclusions), or nowhere to look.
-  if (parsed.nodes === 0 || parsed.needs_no_word || parsed.conversations.length === 0) return [];
+  // An empty message satisfying the query without any OR means only exclusions (`-word`);
+  // with an OR (`deploy OR -staging`) there is a positive alternative, so the query runs.
+  const onlyExclusions = parsed.needs_no_word && !parsed.exact.includes('|');
+  if (parsed.nodes === 0 || onlyExclusions || parsed.conversations.length === 0) return [];
   const [estimate] = await run<EstimateRow>(ESTIMATE_SQL, [parsed.prefix]);
   const matches = estimate['QUERY PLAN'][0].Plan['Plan Rows'];
   const restrict = restrictToConversations(matches, parsed.visible_estimate, parsed.total_estimate);
