@@ -1,33 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp, prepareDatabase } from './bootstrap';
-import { ConfigValidationError, loadConfig } from './config/config';
+import { armShutdownDeadline, exitOnStartFailure, loadConfigOrExit } from './common/lifecycle/process';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigValidationError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   if (config.database.migrationsRun) {
     const applied = await prepareDatabase(config);
     if (applied.length > 0) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
   }
   const app = await createApp(config);
-  // Nest closes HTTP, Socket.IO, the pool and Redis on SIGTERM; never let that hang forever.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      setTimeout(() => {
-        process.stderr.write(`Shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting\n`);
-        process.exit(1);
-      }, config.shutdownTimeoutMs).unref();
-    });
-  }
+  armShutdownDeadline(config);
   await app.listen(config.http.port, config.http.host);
   const base = `http://localhost:${config.http.port}`;
   const logger = new Logger('Parley');
@@ -37,7 +20,4 @@ async function main(): Promise<void> {
   logger.log(`Socket.IO  ${base}/socket.io`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`Parley failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('Parley'));
