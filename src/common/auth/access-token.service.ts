@@ -46,13 +46,7 @@ export class AccessTokenService {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
       throw AppError.unauthenticated('The access token is invalid or expired');
     }
-    let revoked: number;
-    try {
-      revoked = await this.redis.exists(this.revokedKey(claims.sid));
-    } catch {
-      throw new AppError(ErrorCode.UNAVAILABLE, 'Session store unavailable, try again shortly');
-    }
-    if (revoked) {
+    if (await this.isRevoked(claims.sid)) {
       throw AppError.unauthenticated('The session has ended');
     }
     return {
@@ -61,6 +55,15 @@ export class AccessTokenService {
       sessionId: claims.sid,
       ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp * 1000 } : {}),
     };
+  }
+
+  /** Whether the session has ended (logout, reuse of a rotated refresh token, ban); UNAVAILABLE if Redis does not answer. */
+  async isRevoked(sessionId: string): Promise<boolean> {
+    try {
+      return (await this.redis.exists(this.revokedKey(sessionId))) > 0;
+    } catch {
+      throw new AppError(ErrorCode.UNAVAILABLE, 'Session store unavailable, try again shortly');
+    }
   }
 
   async markSessionsRevoked(sessionIds: string[]): Promise<void> {

@@ -15,6 +15,9 @@ export type AuthedSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEve
 /** Room that reaches every connected device of one user, on every node. */
 export const userRoom = (userId: string): string => `user:${userId}`;
 
+/** Room of the sockets of one session (its devices share nothing else), on every node. */
+export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
+
 const QUERY_TOKEN_KEYS = ['token', 'access_token', 'accessToken', 'auth'];
 
 /**

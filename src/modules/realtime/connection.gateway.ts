@@ -6,7 +6,7 @@ import { safeError } from '../../common/errors/http-exception.filter';
 import type { Server } from 'socket.io';
 import { AccessTokenService } from '../../common/auth/access-token.service';
 import { WsExceptionFilter } from '../../common/errors/ws-exception.filter';
-import { AuthedSocket, socketAuthMiddleware, userRoom, wsRefusal } from '../../common/ws/ws-auth';
+import { AuthedSocket, sessionRoom, socketAuthMiddleware, userRoom, wsRefusal } from '../../common/ws/ws-auth';
 import { AppError } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RealtimeEmitter } from './realtime-emitter';
@@ -59,8 +59,14 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
   }
 
   async handleConnection(socket: AuthedSocket): Promise<void> {
-    const { userId, expiresAt } = socket.data.actor;
-    await socket.join(userRoom(userId));
+    const { userId, sessionId, expiresAt } = socket.data.actor;
+    await socket.join([userRoom(userId), sessionRoom(sessionId)]);
+    // A session ended (logout, ban) between the handshake's token check and the join above
+    // broadcast its disconnect before this socket was in the rooms: check once more.
+    if (await this.tokens.isRevoked(sessionId).catch(() => false)) {
+      socket.disconnect(true);
+      return;
+    }
     if (expiresAt !== undefined) {
       // A socket lives no longer than its access token: the client reconnects with a fresh one.
       const timer = setTimeout(() => {

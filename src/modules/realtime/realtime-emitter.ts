@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
-import { userRoom } from '../../common/ws/ws-auth';
+import { sessionRoom, userRoom } from '../../common/ws/ws-auth';
 
 /**
  * The one way application code pushes to clients: by user id, to every device of each
@@ -19,13 +19,12 @@ export class RealtimeEmitter {
     this.server.to(userIds.map(userRoom)).emit(event, payload);
   }
 
-  /** Disconnects the sockets of one session (on every node the adapter reaches). */
-  async disconnectSession(userId: string, sessionId: string): Promise<void> {
-    if (!this.server) return;
-    const sockets = await this.server.in(userRoom(userId)).fetchSockets();
-    for (const socket of sockets) {
-      if ((socket.data as { actor?: { sessionId?: string } }).actor?.sessionId === sessionId) socket.disconnect(true);
-    }
+  /**
+   * Disconnects the sockets of one session on every node: one broadcast to the session's
+   * room, no fetchSockets request that waits for every node to answer.
+   */
+  disconnectSession(sessionId: string): void {
+    this.server?.in(sessionRoom(sessionId)).disconnectSockets(true);
   }
 
   /** Closes every socket of a user, on every node (the adapter broadcasts the request). */

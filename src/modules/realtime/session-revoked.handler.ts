@@ -7,7 +7,7 @@ import { RealtimeEmitter } from './realtime-emitter';
 export class SessionRevokedHandler implements IEventHandler<SessionRevokedEvent> {
   constructor(private readonly emitter: RealtimeEmitter) {}
 
-  async handle(event: SessionRevokedEvent): Promise<void> {
-    await this.emitter.disconnectSession(event.userId, event.sessionId);
+  handle(event: SessionRevokedEvent): void {
+    this.emitter.disconnectSession(event.sessionId);
   }
 }
