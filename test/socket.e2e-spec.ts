@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
-import { Socket } from 'socket.io-client';
+import { io, Socket } from 'socket.io-client';
 import { userRoom } from '../src/common/ws/ws-auth';
 import { ConnectionGateway } from '../src/modules/realtime/connection.gateway';
 import { bearer, registerUser, RegisteredUser } from './support/factories';
@@ -94,6 +94,33 @@ describe('Socket.IO (e2e)', () => {
     await request(t.url).post('/v1/auth/logout').set(...bearer(u.accessToken)).send({ refreshToken: u.refreshToken }).expect(204);
     expect(await gone).toBe('io server disconnect');
     expect((await emitAck(staying, 'me')).ok).toBe(true);
+  });
+
+  it('closes a socket whose session ended while its handshake was under way', async () => {
+    const u = await registerUser(t.url);
+    // Hold this handshake after the token check, until the session has ended.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reachedHold!: () => void;
+    const atHold = new Promise<void>((resolve) => (reachedHold = resolve));
+    t.app.get(ConnectionGateway).server.use((socket, next) => {
+      if ((socket.handshake.auth as { hold?: boolean }).hold !== true) return next();
+      reachedHold();
+      void held.then(() => next());
+    });
+    // A socket of the same session that is already in: its disconnect shows the logout's broadcast has passed.
+    const inside = track(await connect(t.url, { token: u.accessToken }));
+    const insideGone = new Promise<string>((resolve) => inside.once('disconnect', resolve));
+    const socket = track(io(t.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: u.accessToken, hold: true } }));
+    await atHold;
+    await request(t.url).post('/v1/auth/logout').set(...bearer(u.accessToken)).send({ refreshToken: u.refreshToken }).expect(204);
+    expect(await insideGone).toBe('io server disconnect');
+    const gone = new Promise<string>((resolve, reject) => {
+      socket.once('disconnect', resolve);
+      setTimeout(() => reject(new Error('the socket of the ended session stayed connected')), 3000);
+    });
+    release();
+    expect(await gone).toBe('io server disconnect');
   });
 
   it('joins every device of a user to the user room, and only that user', async () => {
