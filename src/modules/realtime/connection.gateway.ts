@@ -67,6 +67,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
       socket.disconnect(true);
       return;
     }
+    // Gone while we waited: handleDisconnect has run already, so register nothing.
+    if (!socket.connected) return;
     if (expiresAt !== undefined) {
       // A socket lives no longer than its access token: the client reconnects with a fresh one.
       const timer = setTimeout(() => {
@@ -79,7 +81,13 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     }
     this.logger.debug({ userId, socketId: socket.id }, 'socket connected');
     try {
-      if (await this.presence.connected(userId, socket.id)) await this.announcer.announce({ userId, status: 'online', lastSeenAt: null });
+      const cameOnline = await this.presence.connected(userId, socket.id);
+      if (!socket.connected) {
+        // It disconnected during the write, and handleDisconnect may have found nothing to remove.
+        await this.forget(userId, socket.id);
+        return;
+      }
+      if (cameOnline) await this.announcer.announce({ userId, status: 'online', lastSeenAt: null });
     } catch (err) {
       this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
     }
@@ -87,12 +95,17 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
 
   async handleDisconnect(socket: AuthedSocket): Promise<void> {
     const actor = socket.data.actor as AuthedSocket['data']['actor'] | undefined;
-    if (!actor) return;
+    // Only sockets that presence knows of: one closed during its connection handling never came online.
+    if (!actor || !this.presence.isTracked(socket.id)) return;
+    await this.forget(actor.userId, socket.id);
+  }
+
+  private async forget(userId: string, socketId: string): Promise<void> {
     try {
-      const lastSeenAt = await this.presence.disconnected(actor.userId, socket.id);
-      if (lastSeenAt) await this.announcer.announce({ userId: actor.userId, status: 'offline', lastSeenAt });
+      const lastSeenAt = await this.presence.disconnected(userId, socketId);
+      if (lastSeenAt) await this.announcer.announce({ userId, status: 'offline', lastSeenAt });
     } catch (err) {
-      this.logger.warn({ err: safeError(err), userId: actor.userId }, 'presence update failed');
+      this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
     }
   }
 }

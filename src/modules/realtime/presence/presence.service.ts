@@ -51,6 +51,11 @@ export class PresenceService implements OnModuleDestroy {
     clearInterval(this.timer);
   }
 
+  /** Whether this node has recorded the socket (and not forgotten it yet). */
+  isTracked(socketId: string): boolean {
+    return this.local.has(socketId);
+  }
+
   /** Records a socket; true when the user just came online (had no live socket before). */
   async connected(userId: string, socketId: string): Promise<boolean> {
     this.local.set(socketId, userId);

@@ -7,7 +7,7 @@ import { UserEntity } from '../../entities/user.entity';
 import { LoginCommand } from './login.command';
 import { LoginHandler } from './login.handler';
 
-function harness(user: Partial<UserEntity> | null, passwordOk: boolean) {
+function harness(user: Partial<UserEntity> | null, passwordOk: boolean, bannedAtUnderLock: Date | null = null) {
   const where: string[] = [];
   const qb = {
     addSelect: () => qb,
@@ -17,13 +17,14 @@ function harness(user: Partial<UserEntity> | null, passwordOk: boolean) {
     },
     getOne: () => Promise.resolve(user),
   };
+  const manager = { query: jest.fn().mockResolvedValue(user ? [{ banned_at: bannedAtUnderLock }] : []) };
   const dataSource = {
     getRepository: () => ({ createQueryBuilder: () => qb }),
-    transaction: (fn: (m: unknown) => Promise<unknown>) => fn({}),
+    transaction: (fn: (m: unknown) => Promise<unknown>) => fn(manager),
   } as unknown as DataSource;
   const hasher = { verify: jest.fn().mockResolvedValue(passwordOk) } as unknown as PasswordHasher;
   const sessions = { start: jest.fn().mockResolvedValue({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }) } as unknown as SessionIssuer;
-  return { handler: new LoginHandler(dataSource, hasher, sessions), hasher, sessions, where };
+  return { handler: new LoginHandler(dataSource, hasher, sessions), hasher, sessions, where, manager };
 }
 
 const user: Partial<UserEntity> = {
@@ -67,5 +68,12 @@ describe('LoginHandler', () => {
     expect((await appErrorOf(harness({ ...user, bannedAt: new Date() }, false).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(
       ErrorCode.UNAUTHENTICATED,
     );
+  });
+
+  it('refuses, and starts no session, when a ban lands while the password is checked (read again under a lock)', async () => {
+    const h = harness(user, true, new Date());
+    expect((await appErrorOf(h.handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(ErrorCode.FORBIDDEN);
+    expect(h.manager.query).toHaveBeenCalledWith(expect.stringMatching(/FOR SHARE/), [user.id]);
+    expect(h.sessions.start).not.toHaveBeenCalled();
   });
 });

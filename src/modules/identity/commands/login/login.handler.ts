@@ -1,6 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { AppError } from '../../../../common/errors/app-error';
+import { queryRows } from '../../../../database/query-rows';
 import { PasswordHasher } from '../../domain/password-hasher';
 import { SessionIssuer } from '../../domain/session-issuer';
 import { AuthResultView, toPrivateUser } from '../../domain/user.views';
@@ -31,7 +32,13 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
     if (!user || !ok) throw AppError.unauthenticated(WRONG_CREDENTIALS);
     if (user.bannedAt) throw AppError.forbidden('This account is suspended');
 
-    const tokens = await this.dataSource.transaction((manager) => this.sessions.start(manager, user, cmd.meta));
+    const tokens = await this.dataSource.transaction(async (manager) => {
+      // A ban locks the user row FOR UPDATE and ends the sessions that exist: read the ban
+      // again under a share lock so a ban landing during the password check is not missed.
+      const [current] = await queryRows<{ banned_at: Date | null }>(manager, `SELECT banned_at FROM users WHERE id = $1 FOR SHARE`, [user.id]);
+      if (current?.banned_at) throw AppError.forbidden('This account is suspended');
+      return this.sessions.start(manager, user, cmd.meta);
+    });
     return { user: toPrivateUser(user), ...tokens };
   }
 }
