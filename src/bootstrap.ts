@@ -37,7 +37,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(requestIdMiddleware);
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: '256kb', type: ['application/json', 'application/*+json'] });
-  app.enableCors({ origin: config.http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+  app.enableCors({ origin: config.http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Sync-As-Of'] });
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config));
   app.enableShutdownHooks();
   setupSwagger(app);

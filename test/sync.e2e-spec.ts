@@ -11,10 +11,10 @@ interface SyncState {
 }
 
 /** Connects and resolves with the sync.required payload, listening before the handshake completes. */
-function connectForSync(url: string, auth: Record<string, string>): Promise<{ socket: Socket; sync: { conversations: SyncState[] } }> {
+function connectForSync(url: string, auth: Record<string, string>): Promise<{ socket: Socket; sync: { conversations: SyncState[]; asOf: string } }> {
   const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth });
   return new Promise((resolve, reject) => {
-    socket.once('sync.required', (sync: { conversations: SyncState[] }) => resolve({ socket, sync }));
+    socket.once('sync.required', (sync: { conversations: SyncState[]; asOf: string }) => resolve({ socket, sync }));
     socket.once('connect_error', reject);
   });
 }
@@ -67,6 +67,29 @@ describe('reconnect hints (e2e)', () => {
     const nothing = await connectForSync(t.url, { token: me.accessToken });
     nothing.socket.close();
     expect(nothing.sync.conversations).toEqual([]);
+  });
+
+  it('tells a device what another device of the same user already confirmed, through `since` = the previous hint\'s asOf', async () => {
+    const phoneUser = await registerUser(t.url);
+    const conv = (await request(t.url).post('/v1/conversations/direct').set(...bearer(friend.accessToken)).send({ userId: phoneUser.id }).expect(201)).body.id as string;
+    // The laptop connects, learns nothing is pending, and goes away with the hint's asOf.
+    const laptop = await connectForSync(t.url, { token: phoneUser.accessToken });
+    laptop.socket.close();
+    expect(laptop.sync.conversations).toEqual([]);
+    expect(Date.parse(laptop.sync.asOf)).toBeLessThanOrEqual(Date.now());
+    // Meanwhile a message arrives and the phone confirms it: the user's delivery pointer is past it.
+    await send(friend, conv, 'seen-on-phone');
+    await request(t.url).post(`/v1/conversations/${conv}/delivered`).set(...bearer(phoneUser.accessToken)).send({ seq: 1 }).expect(200);
+    const without = await connectForSync(t.url, { token: phoneUser.accessToken });
+    without.socket.close();
+    expect(without.sync.conversations).toEqual([]);
+    const withAsOf = await connectForSync(t.url, { token: phoneUser.accessToken, since: laptop.sync.asOf });
+    withAsOf.socket.close();
+    expect(withAsOf.sync.conversations).toEqual([{ conversationId: conv, lastSeq: 1, lastDeliveredSeq: 1, lastReadSeq: 0 }]);
+    // REST gives the same list and the asOf in a header.
+    const rest = await request(t.url).get('/v1/conversations/sync-state').query({ since: laptop.sync.asOf }).set(...bearer(phoneUser.accessToken)).expect(200);
+    expect(rest.body).toEqual(withAsOf.sync.conversations);
+    expect(Date.parse(rest.headers['x-sync-as-of'])).toBeGreaterThan(Date.parse(laptop.sync.asOf));
   });
 
   it('validates `since` and needs a token', async () => {

@@ -154,10 +154,16 @@ export function toMessageView(row: MessageRow, reactions: ReactionSummaryView[] 
   };
 }
 
+/** The reconnect hint: what to sync, and the `since` to send next time (server time, with a margin). */
+export class SyncStateResult {
+  conversations: SyncStateView[];
+  asOf: string;
+}
+
 export class SyncStateView {
   @ApiProperty({ format: 'uuid' })
   conversationId: string;
-  @ApiProperty({ example: 42, description: 'Fetch messages.sync { afterSeq: <highest seq you hold> } up to here' })
+  @ApiProperty({ example: 42, description: 'Fetch messages.sync { afterSeq: <highest seq up to which you hold every message> } up to here' })
   lastSeq: number;
   @ApiProperty({ example: 40 })
   lastDeliveredSeq: number;

@@ -76,10 +76,15 @@ export class ConversationsController {
   @ApiQuery({ name: 'since', required: false, description: 'ISO-8601 time; also list conversations with activity after it' })
   @ApiOkResponse({
     type: [SyncStateView],
-    description: 'Conversations a reconnecting client must sync: messages beyond its delivery pointer, or activity after `since`',
+    description:
+      'Conversations a reconnecting client must sync: messages beyond the user\'s delivery pointer, or activity after `since`. ' +
+      'The delivery pointer is per user, not per device: store the `X-Sync-As-Of` header (server time, with a margin) and send it as `since` next time.',
+    headers: { 'X-Sync-As-Of': { description: 'ISO-8601 server time to send as `since` on the next sync-state call', schema: { type: 'string', format: 'date-time' } } },
   })
-  syncState(@Query() query: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<SyncStateView[]> {
-    return this.queries.execute(ListSyncStateQuery.create(query, { actor }));
+  async syncState(@Query() query: unknown, @CurrentActor() actor: AuthenticatedActor, @Res({ passthrough: true }) res: Response): Promise<SyncStateView[]> {
+    const hint = await this.queries.execute(ListSyncStateQuery.create(query, { actor }));
+    res.setHeader('X-Sync-As-Of', hint.asOf);
+    return hint.conversations;
   }
 
   @Get(':id')
