@@ -1,25 +1,45 @@
 import request from 'supertest';
+import { io } from 'socket.io-client';
 import { registerUser } from './support/factories';
 import { startApp } from './support/app';
-import { connect, emitAck } from './support/socket';
+import { connectError, emitAck } from './support/socket';
+import { startTcpProxy } from './support/tcp-proxy';
+import { uniqueName } from './support/test-env';
 
 describe('graceful shutdown (e2e)', () => {
-  it('reports not ready, closes its sockets so clients go elsewhere, keeps serving requests while draining, then stops', async () => {
-    const t = await startApp({ SHUTDOWN_DRAIN_MS: '800' });
-    const u = await registerUser(t.url);
-    const socket = await connect(t.url, { token: u.accessToken });
-    expect((await emitAck(socket, 'me')).ok).toBe(true);
-    await request(t.url).get('/health/ready').expect(200);
+  it('reports not ready, refuses new sockets, closes its own so clients reconnect elsewhere, keeps serving requests while draining, then stops', async () => {
+    const env = { REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? ''}${uniqueName('shutdown')}:` };
+    const [t, other] = await Promise.all([startApp({ ...env, SHUTDOWN_DRAIN_MS: '800' }), startApp(env)]);
+    const proxy = await startTcpProxy(t.url);
+    try {
+      const u = await registerUser(t.url);
+      // A stock client with reconnection on, behind the balancer.
+      const socket = io(proxy.url, { transports: ['websocket'], forceNew: true, auth: { token: u.accessToken }, reconnectionDelay: 100, reconnectionDelayMax: 200, randomizationFactor: 0 });
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      expect((await emitAck(socket, 'me')).ok).toBe(true);
+      await request(t.url).get('/health/ready').expect(200);
 
-    const gone = new Promise<string>((resolve) => socket.once('disconnect', resolve));
-    const closing = t.close();
-    expect(await gone).toBe('io server disconnect');
-    // During the drain the node still answers, but not ready, so the balancer moves on.
-    const ready = await request(t.url).get('/health/ready');
-    expect(ready.status).toBe(503);
-    expect(ready.body.error).toMatchObject({ code: 'UNAVAILABLE', details: [{ field: 'process', message: 'shutting down' }] });
-    await request(t.url).get('/v1/users/me').set('Authorization', `Bearer ${u.accessToken}`).expect(200);
-    await closing;
-    await expect(request(t.url).get('/health/live')).rejects.toThrow();
+      const gone = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      const closing = t.close();
+      // A transport close, which the client recovers from by itself (not "io server disconnect").
+      expect(await gone).toBe('transport close');
+      // During the drain the node still answers, but not ready, so the balancer moves on...
+      const ready = await request(t.url).get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.error).toMatchObject({ code: 'UNAVAILABLE', details: [{ field: 'process', message: 'shutting down' }] });
+      await request(t.url).get('/v1/users/me').set('Authorization', `Bearer ${u.accessToken}`).expect(200);
+      // ...and takes no new socket.
+      await connectError(t.url, { token: u.accessToken });
+      proxy.target(other.url);
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      expect((await emitAck(socket, 'me')).ok).toBe(true);
+      socket.close();
+      await closing;
+      await expect(request(t.url).get('/health/live')).rejects.toThrow();
+    } finally {
+      await proxy.close();
+      await other.close();
+    }
   });
+
 });

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../../config/config';
+import { ShutdownState } from '../lifecycle/shutdown';
 import { createStreamsAdapter, StreamsAdapterHandle } from './streams-adapter';
 
 /** How long a dropped connection's rooms and missed packets are kept for it to resume. */
@@ -17,7 +18,7 @@ export class ParleyIoAdapter extends IoAdapter {
   private streams: StreamsAdapterHandle | null = null;
 
   constructor(
-    app: INestApplicationContext,
+    private readonly app: INestApplicationContext,
     private readonly config: AppConfig,
   ) {
     super(app);
@@ -31,6 +32,9 @@ export class ParleyIoAdapter extends IoAdapter {
       maxHttpBufferSize: 1_000_000,
       // CORS headers alone do not stop a WebSocket upgrade: check Origin on the handshake.
       allowRequest: (req, callback) => {
+        // A node that is shutting down takes no new connections: the handshake fails at the
+        // transport, so the client keeps retrying (the balancer sends it elsewhere).
+        if (this.draining()) return callback('shutting down', false);
         const allowed = this.config.realtime.allowedOrigins;
         const origin = req.headers.origin;
         callback(null, allowed === '*' || origin === undefined || allowed.includes(origin));
@@ -42,6 +46,14 @@ export class ParleyIoAdapter extends IoAdapter {
     this.streams = createStreamsAdapter(this.config);
     server.adapter(this.streams.adapter);
     return server;
+  }
+
+  private draining(): boolean {
+    try {
+      return this.app.get(ShutdownState, { strict: false }).draining;
+    } catch {
+      return false;
+    }
   }
 
   override async close(server: Server): Promise<void> {

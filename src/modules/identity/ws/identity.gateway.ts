@@ -1,9 +1,10 @@
-import { UseFilters, UseGuards } from '@nestjs/common';
+import { UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
+import { WsDrainInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { PrivateUserView } from '../domain/user.views';
 import { GetMeQuery } from '../queries/get-me/get-me.query';
@@ -12,6 +13,7 @@ import { GetMeQuery } from '../queries/get-me/get-me.query';
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsRateLimitGuard)
+@UseInterceptors(WsDrainInterceptor)
 export class IdentityGateway {
   constructor(private readonly queries: QueryBus) {}
 

@@ -1,9 +1,10 @@
-import { Logger, UseFilters, UseGuards } from '@nestjs/common';
+import { Logger, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
+import { WsDrainInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { AuthedSocket, WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { safeError } from '../../../common/errors/http-exception.filter';
 import { ListSyncStateQuery } from '../queries/list-sync-state/list-sync-state.query';
@@ -20,6 +21,7 @@ import { SyncMessagesQuery } from '../queries/sync-messages/sync-messages.query'
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsRateLimitGuard)
+@UseInterceptors(WsDrainInterceptor)
 export class MessagingGateway implements OnGatewayConnection {
   private readonly logger = new Logger(MessagingGateway.name);
 

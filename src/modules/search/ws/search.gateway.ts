@@ -1,10 +1,11 @@
-import { UseFilters, UseGuards } from '@nestjs/common';
+import { UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
+import { WsDrainInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { SearchPage } from '../domain/views';
 import { SearchMessagesQuery } from '../queries/search-messages/search-messages.query';
 
@@ -12,6 +13,7 @@ import { SearchMessagesQuery } from '../queries/search-messages/search-messages.
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsRateLimitGuard)
+@UseInterceptors(WsDrainInterceptor)
 export class SearchGateway {
   constructor(private readonly queries: QueryBus) {}
 

@@ -1,0 +1,47 @@
+import { lastValueFrom, Observable, of } from 'rxjs';
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { AppConfig } from '../../config/config';
+import { RealtimeEmitter } from '../../modules/realtime/realtime-emitter';
+import { appErrorOf } from '../errors/app-error.testing';
+import { ErrorCode } from '../errors/app-error';
+import { WsDrainInterceptor } from '../ws/ws-drain.interceptor';
+import { ShutdownState } from './shutdown';
+
+function harness() {
+  const realtime = { closeLocalConnections: jest.fn() } as unknown as RealtimeEmitter & { closeLocalConnections: jest.Mock };
+  const state = new ShutdownState(realtime, { shutdownDrainMs: 0 } as AppConfig);
+  return { state, realtime, interceptor: new WsDrainInterceptor(state) };
+}
+const ctx = {} as ExecutionContext;
+
+describe('graceful shutdown of socket commands', () => {
+  it('lets a running socket command answer before it closes the connections', async () => {
+    const { state, realtime, interceptor } = harness();
+    let finish!: () => void;
+    const running = new Promise<string>((resolve) => (finish = () => resolve('answered')));
+    const handler: CallHandler = {
+      handle: () =>
+        new Observable<string>((sub) => {
+          void running.then((v) => {
+            sub.next(v);
+            sub.complete();
+          });
+        }),
+    };
+    const answer = lastValueFrom(interceptor.intercept(ctx, handler));
+    const shutdown = state.beforeApplicationShutdown('SIGTERM');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(realtime.closeLocalConnections).not.toHaveBeenCalled();
+    finish();
+    expect(await answer).toBe('answered');
+    await shutdown;
+    expect(realtime.closeLocalConnections).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a socket command once draining, with UNAVAILABLE', async () => {
+    const { state, interceptor } = harness();
+    await state.beforeApplicationShutdown('SIGTERM');
+    const err = await appErrorOf(Promise.resolve().then(() => interceptor.intercept(ctx, { handle: () => of('late') })));
+    expect(err.code).toBe(ErrorCode.UNAVAILABLE);
+  });
+});
