@@ -32,8 +32,11 @@ export class RealtimeEmitter {
     this.server?.in(userRoom(userId)).disconnectSockets(true);
   }
 
-  /** Closes this node's sockets only (shutdown): their clients reconnect to another node. */
-  disconnectLocalSockets(): void {
-    this.server?.local.disconnectSockets(true);
+  /**
+   * Closes this node's connections only (shutdown). A transport close, so clients reconnect
+   * by themselves (to another node) and their sessions are kept for connection state recovery.
+   */
+  closeLocalConnections(): void {
+    for (const socket of this.server?.of('/').sockets.values() ?? []) socket.conn.close();
   }
 }
