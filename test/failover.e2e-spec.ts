@@ -35,16 +35,20 @@ async function until(what: string, cond: () => boolean, ms = 10000): Promise<voi
   }
 }
 
-/** What the server acknowledged, per conversation: seq -> message id. A seq acked with two ids is a defect. */
+/**
+ * Messages by conversation and seq (seq -> message id): what the server acknowledged, or what
+ * a device holds. A seq seen with two different ids is a defect.
+ */
 class Ledger {
   readonly bySeq = new Map<string, Map<number, string>>();
   readonly conflicts: string[] = [];
-  record(m: Msg): void {
+  record(m: Msg): Map<number, string> {
     const conv = this.bySeq.get(m.conversationId) ?? new Map<number, string>();
     this.bySeq.set(m.conversationId, conv);
     const known = conv.get(m.seq);
     if (known !== undefined && known !== m.id) this.conflicts.push(`${m.conversationId}#${m.seq}: ${known} and ${m.id}`);
     conv.set(m.seq, m.id);
+    return conv;
   }
 }
 
@@ -57,8 +61,9 @@ class Ledger {
  */
 class Device {
   readonly socket: Socket;
-  readonly held = new Map<string, Map<number, string>>();
-  readonly conflicts: string[] = [];
+  private readonly store = new Ledger();
+  readonly held = this.store.bySeq;
+  readonly conflicts = this.store.conflicts;
   connects = 0;
   syncRequired = 0;
   private asOf: string | undefined;
@@ -94,11 +99,7 @@ class Device {
   }
 
   hold(m: Msg): void {
-    const conv = this.held.get(m.conversationId) ?? new Map<number, string>();
-    this.held.set(m.conversationId, conv);
-    const known = conv.get(m.seq);
-    if (known !== undefined && known !== m.id) this.conflicts.push(`${m.conversationId}#${m.seq}: ${known} and ${m.id}`);
-    conv.set(m.seq, m.id);
+    const conv = this.store.record(m);
     if (m.seq > this.watermark(m.conversationId) && !this.gapChecks.has(m.conversationId)) {
       // Events can arrive out of order: sync only if the gap outlasts a moment.
       this.gapChecks.add(m.conversationId);
