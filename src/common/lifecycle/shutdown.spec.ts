@@ -1,5 +1,5 @@
 import { lastValueFrom, Observable, of } from 'rxjs';
-import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { Logger, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
 import { RealtimeEmitter } from '../../modules/realtime/realtime-emitter';
 import { appErrorOf } from '../errors/app-error.testing';
@@ -15,6 +15,8 @@ function harness() {
 const ctx = {} as ExecutionContext;
 
 describe('graceful shutdown of socket commands', () => {
+  beforeAll(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
+
   it('lets a running socket command answer before it closes the connections', async () => {
     const { state, realtime, interceptor } = harness();
     let finish!: () => void;
