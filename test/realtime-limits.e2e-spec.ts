@@ -49,11 +49,26 @@ describe('realtime limits (e2e)', () => {
     expect(acks[3].error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
     const retryAfterMs = acks[3].error?.retryAfterMs ?? 0;
     expect(retryAfterMs).toBeGreaterThan(0);
-    expect(retryAfterMs).toBeLessThanOrEqual(3000);
+    // A token bucket: one send's worth comes back per 1/rate seconds, not a whole window at once.
+    expect(retryAfterMs).toBeLessThanOrEqual(1000);
+    await new Promise((r) => setTimeout(r, retryAfterMs + 20));
+    const refilled = [await emitAck(onB, 'message.send', { conversationId, content: 'burst', clientMessageId: cmid() })];
+    refilled.push(await emitAck(onA, 'message.send', { conversationId, content: 'burst', clientMessageId: cmid() }));
+    expect(refilled.map((x) => x.ok)).toEqual([true, false]);
     const history = await request(a.url).get(`/v1/conversations/${conversationId}/messages`).set(...bearer(user.accessToken)).expect(200);
-    expect(history.body.items.filter((m: { content: string }) => m.content === 'burst')).toHaveLength(3);
+    expect(history.body.items.filter((m: { content: string }) => m.content === 'burst')).toHaveLength(4);
     // Other events have their own budget, and the socket stays usable.
     expect((await emitAck(onA, 'me')).ok).toBe(true);
+  });
+
+  it('lets a reconnect catch up on many conversations at once: sync and delivery confirmations have a burst of their own', async () => {
+    const s = track(await connect(a.url, { token: user.accessToken }));
+    // Well past the 60 per second that other events may burst to.
+    const acks = await Promise.all(Array.from({ length: 100 }, () => emitAck(s, 'messages.sync', { conversationId, afterSeq: 0, limit: 1 })));
+    expect(acks.filter((x) => !x.ok)).toEqual([]);
+    const others = await Promise.all(Array.from({ length: 100 }, () => emitAck(s, 'me')));
+    expect(others.filter((x) => !x.ok).length).toBeGreaterThan(0);
+    expect(others.find((x) => !x.ok)?.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
   });
 
   it('caps the sockets one user may hold open, across nodes', async () => {

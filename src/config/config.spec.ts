@@ -36,4 +36,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).http.trustProxy).toBe('loopback, 10.0.0.0/8');
   });
+
+  it('refuses a drain that would run into the shutdown deadline', () => {
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_DRAIN_MS: '5000' })).toThrow(/SHUTDOWN_DRAIN_MS must be less than SHUTDOWN_TIMEOUT_MS/);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000', SHUTDOWN_DRAIN_MS: '4000' }).shutdownDrainMs).toBe(4000);
+  });
+
+  it('checks socket origins against CORS_ORIGINS unless WS_ALLOWED_ORIGINS says otherwise', () => {
+    expect(loadConfig({}).realtime.allowedOrigins).toBe('*');
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.test, https://admin.example.test' }).realtime.allowedOrigins).toEqual([
+      'https://app.example.test',
+      'https://admin.example.test',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.test', WS_ALLOWED_ORIGINS: '*' }).realtime.allowedOrigins).toBe('*');
+  });
 });

@@ -9,7 +9,9 @@ import {
   Max,
   Min,
   MinLength,
+  registerDecorator,
   ValidateIf,
+  ValidationOptions,
   validateSync,
 } from 'class-validator';
 
@@ -120,14 +122,24 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   @Max(60000)
+  @ValidateIf((o: EnvironmentVariables) => o.SHUTDOWN_TIMEOUT_MS > 0)
+  @IsLessThan('SHUTDOWN_TIMEOUT_MS', { message: 'SHUTDOWN_DRAIN_MS must be less than SHUTDOWN_TIMEOUT_MS, or every shutdown runs into the deadline' })
   SHUTDOWN_DRAIN_MS = 2000;
 
   @IsString()
   CORS_ORIGINS = '*';
 
-  /** Browser origins allowed to open a socket (comma-separated), or * for any. Checked on the handshake. */
+  /** Browser origins allowed to open a socket (comma-separated), or * for any. Checked on the handshake. Unset: CORS_ORIGINS. */
+  @IsOptional()
   @IsString()
-  WS_ALLOWED_ORIGINS = '*';
+  WS_ALLOWED_ORIGINS?: string;
+
+  /** Largest socket event payload; a bigger one closes the connection. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  WS_MAX_PAYLOAD_BYTES = 1_000_000;
 
   @Transform(toInt)
   @IsInt()
@@ -147,6 +159,13 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(10000)
   WS_EVENT_RATE_PER_SECOND = 30;
+
+  /** messages.sync and conversation.delivered at once after a reconnect, per user (then WS_EVENT_RATE_PER_SECOND). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  WS_SYNC_BURST = 300;
 
   @Transform(toInt)
   @IsInt()
@@ -188,6 +207,8 @@ export interface AppConfig {
     sendRatePerSecond: number;
     sendBurst: number;
     eventRatePerSecond: number;
+    syncBurst: number;
+    maxPayloadBytes: number;
     maxSocketsPerUser: number;
     maxBufferedBytes: number;
     presenceTtlMs: number;
@@ -208,6 +229,21 @@ export class ConfigValidationError extends Error {
   }
 }
 
+function parseOrigins(value: string): '*' | string[] {
+  return value === '*' ? '*' : value.split(',').map((o) => o.trim());
+}
+
+/** The property must be less than another numeric property of the same object. */
+function IsLessThan(other: keyof EnvironmentVariables, options: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: { validate: (value: unknown, args) => typeof value === 'number' && value < Number((args?.object as EnvironmentVariables)[other]) },
+    });
+}
+
 function parseTrustProxy(value: string): boolean | number | string {
   if (value === 'true') return true;
   if (value === 'false' || value === '') return false;
@@ -218,7 +254,7 @@ function parseTrustProxy(value: string): boolean | number | string {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const raw: Record<string, unknown> = {};
-  for (const key of [...known, 'JWT_ACCESS_SECRET']) {
+  for (const key of [...known, 'JWT_ACCESS_SECRET', 'WS_ALLOWED_ORIGINS']) {
     // An empty value means "unset": take the default.
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }
@@ -252,10 +288,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     messaging: { maxGroupMembers: vars.MAX_GROUP_MEMBERS },
     search: { language: vars.SEARCH_LANGUAGE, statementTimeoutMs: vars.SEARCH_STATEMENT_TIMEOUT_MS },
     realtime: {
-      allowedOrigins: vars.WS_ALLOWED_ORIGINS === '*' ? ('*' as const) : vars.WS_ALLOWED_ORIGINS.split(',').map((o) => o.trim()),
+      allowedOrigins: parseOrigins(vars.WS_ALLOWED_ORIGINS ?? vars.CORS_ORIGINS),
+      maxPayloadBytes: vars.WS_MAX_PAYLOAD_BYTES,
       sendRatePerSecond: vars.WS_SEND_RATE_PER_SECOND,
       sendBurst: vars.WS_SEND_BURST,
       eventRatePerSecond: vars.WS_EVENT_RATE_PER_SECOND,
+      syncBurst: vars.WS_SYNC_BURST,
       maxSocketsPerUser: vars.WS_MAX_SOCKETS_PER_USER,
       maxBufferedBytes: vars.WS_MAX_BUFFERED_BYTES,
       presenceTtlMs: vars.PRESENCE_TTL_MS,

@@ -31,7 +31,7 @@ export class ParleyIoAdapter extends IoAdapter {
       ...(options as ServerOptions),
       path: '/socket.io',
       cors: { origin: this.config.http.corsOrigins, credentials: true },
-      maxHttpBufferSize: 1_000_000,
+      maxHttpBufferSize: this.config.realtime.maxPayloadBytes,
       // CORS headers alone do not stop a WebSocket upgrade: check Origin on the handshake.
       allowRequest: (req, callback) => {
         // A node that is shutting down takes no new connections: the handshake fails at the
