@@ -55,7 +55,8 @@ describe('presence across devices and nodes (e2e)', () => {
     const laptop = await connect(b.url, { token: subject.accessToken });
     expect(await presenceOf([subject.id, stranger.id])).toEqual([
       { userId: subject.id, status: 'online', lastSeenAt: null },
-      { userId: stranger.id, status: 'online', lastSeenAt: null },
+      // Online too, but the watcher shares no conversation with her: she looks never seen.
+      { userId: stranger.id, status: 'offline', lastSeenAt: null },
     ]);
 
     phone.close();
@@ -73,6 +74,27 @@ describe('presence across devices and nodes (e2e)', () => {
     expect(seen.map((p) => p.status)).toEqual(['online', 'offline']);
     await emitAck(s, 'me');
     expect(strangerGot).toEqual([]);
+  });
+
+  it('shows presence only to people who share a conversation, unless one blocked the other; strangers look never seen', async () => {
+    const [friend, blocker] = await Promise.all([registerUser(a.url), registerUser(a.url)]);
+    await request(a.url).post('/v1/conversations/direct').set(...bearer(friend.accessToken)).send({ userId: stranger.id }).expect(201);
+    await request(a.url).post('/v1/conversations/direct').set(...bearer(blocker.accessToken)).send({ userId: stranger.id }).expect(201);
+    await request(a.url).put(`/v1/users/me/blocks/${stranger.id}`).set(...bearer(blocker.accessToken)).expect(204);
+    const blockerSocket = track(await connect(b.url, { token: blocker.accessToken }));
+    const blockerGot: Presence[] = [];
+    blockerSocket.on('presence', (p: Presence) => blockerGot.push(p));
+    const friendSocket = track(await connect(b.url, { token: friend.accessToken }));
+    const friendSees = nextEvent<Presence>(friendSocket, 'presence', 3000, (p) => p.userId === stranger.id && p.status === 'online');
+    track(await connect(a.url, { token: stranger.accessToken }));
+    await friendSees;
+    const ask = async (who: RegisteredUser) =>
+      (await request(a.url).get('/v1/presence').query({ userIds: stranger.id }).set(...bearer(who.accessToken)).expect(200)).body as Presence[];
+    expect(await ask(friend)).toEqual([{ userId: stranger.id, status: 'online', lastSeenAt: null }]);
+    // The blocker, and someone who shares nothing with her (the watcher), see what they would for a user never seen.
+    expect(await ask(blocker)).toEqual([{ userId: stranger.id, status: 'offline', lastSeenAt: null }]);
+    expect(await ask(watcher)).toEqual([{ userId: stranger.id, status: 'offline', lastSeenAt: null }]);
+    expect(blockerGot.filter((p) => p.userId === stranger.id)).toEqual([]);
   });
 
   it('validates userIds: 1–100 distinct UUIDs, and needs a token', async () => {

@@ -2,14 +2,18 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { ListDirectPartnersQuery } from './list-direct-partners.query';
 
+/** The users to tell about this one's presence: direct-conversation partners, unless either blocked the other. */
 @QueryHandler(ListDirectPartnersQuery)
 export class ListDirectPartnersHandler implements IQueryHandler<ListDirectPartnersQuery> {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(query: ListDirectPartnersQuery): Promise<string[]> {
     const rows: { partner: string }[] = await this.dataSource.query(
-      `SELECT CASE WHEN direct_user_low = $1 THEN direct_user_high ELSE direct_user_low END AS partner
-         FROM conversations WHERE type = 'direct' AND (direct_user_low = $1 OR direct_user_high = $1)`,
+      `SELECT p.partner
+         FROM (SELECT CASE WHEN direct_user_low = $1 THEN direct_user_high ELSE direct_user_low END AS partner
+                 FROM conversations WHERE type = 'direct' AND (direct_user_low = $1 OR direct_user_high = $1)) p
+        WHERE NOT EXISTS (SELECT 1 FROM user_blocks b
+                           WHERE (b.blocker_id = $1 AND b.blocked_id = p.partner) OR (b.blocker_id = p.partner AND b.blocked_id = $1))`,
       [query.userId],
     );
     return rows.map((r) => r.partner);
