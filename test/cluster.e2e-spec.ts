@@ -62,11 +62,18 @@ describe('several API nodes (e2e)', () => {
     expect(await removed).toEqual({ conversationId: group.body.id, userId: carol.id });
 
     const bobOnB = await open(b, bob);
-    const bobGot = nextEvent<Msg>(bobOnB, 'message.created');
+    // Bob, still a member on the same node, gets each of these; only then is Carol's silence telling.
+    const bobGot = Promise.all([
+      nextEvent<Msg>(bobOnB, 'message.created'),
+      nextEvent(bobOnB, 'typing'),
+      nextEvent<{ name: string }>(bobOnB, 'conversation.updated', 3000, (c) => c.name === 'cluster renamed'),
+    ]);
     const aliceOnA = await open(a, alice);
     await emitAck(aliceOnA, 'message.send', { conversationId: group.body.id, content: 'after carol left', clientMessageId: cmid() });
     await emitAck(aliceOnA, 'typing', { conversationId: group.body.id, isTyping: true });
-    expect((await bobGot).content).toBe('after carol left');
+    await request(a.url).patch(`/v1/conversations/${group.body.id}`).set(...bearer(alice.accessToken)).send({ name: 'cluster renamed' }).expect(200);
+    const [message] = await bobGot;
+    expect(message.content).toBe('after carol left');
     await emitAck(carolOnB, 'me');
     expect(events).toEqual([]);
   });
