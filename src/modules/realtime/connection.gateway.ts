@@ -103,7 +103,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
   private async forget(userId: string, socketId: string): Promise<void> {
     try {
       const lastSeenAt = await this.presence.disconnected(userId, socketId);
-      if (lastSeenAt) await this.announcer.announce({ userId, status: 'offline', lastSeenAt });
+      // Announced only if no device came back meanwhile (its "online" may already be out).
+      if (lastSeenAt && (await this.presence.liveSockets(userId)) === 0) await this.announcer.announce({ userId, status: 'offline', lastSeenAt });
     } catch (err) {
       this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
     }

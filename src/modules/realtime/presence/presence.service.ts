@@ -26,6 +26,19 @@ return lapse
 `;
 
 /**
+ * Removes one socket; when the user has no live socket left, records the last-seen time and
+ * takes them off the online index. KEYS: the user's sockets, online index, last-seen.
+ * ARGV: socket id, user id, now (ms), last-seen time, its TTL (s). Returns 1 when offline now.
+ */
+const FORGET_SOCKET = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf') > 0 then return 0 end
+redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[5])
+redis.call('ZREM', KEYS[2], ARGV[2])
+return 1
+`;
+
+/**
  * Presence in Redis, correct across devices and nodes: each user has a sorted set of
  * socket ids scored by when they lapse. Online = at least one unlapsed socket on any node.
  * Each node refreshes its own sockets' scores every third of the TTL, so a crashed node's
@@ -71,19 +84,28 @@ export class PresenceService implements OnModuleDestroy {
     return before === 0;
   }
 
-  /** Forgets a socket; the last-seen time when that was the user's last live socket, else null. */
+  /**
+   * Forgets a socket; the last-seen time when that was the user's last live socket, else
+   * null. One script, so a connect on another node cannot fall between the count and the
+   * removal from the online index.
+   */
   async disconnected(userId: string, socketId: string): Promise<string | null> {
     this.local.delete(socketId);
     const now = Date.now();
-    const results = (await this.redis
-      .multi()
-      .zrem(this.socketsKey(userId), socketId)
-      .zcount(this.socketsKey(userId), now, '+inf')
-      .exec()) as [unknown, number][];
-    if (results[1][1] > 0) return null;
     const lastSeenAt = new Date(now).toISOString();
-    await this.redis.multi().set(this.lastSeenKey(userId), lastSeenAt, 'EX', LAST_SEEN_TTL_SECONDS).zrem(this.onlineKey(), userId).exec();
-    return lastSeenAt;
+    const wentOffline = await this.redis.eval(
+      FORGET_SOCKET,
+      3,
+      this.socketsKey(userId),
+      this.onlineKey(),
+      this.lastSeenKey(userId),
+      socketId,
+      userId,
+      now,
+      lastSeenAt,
+      LAST_SEEN_TTL_SECONDS,
+    );
+    return wentOffline === 1 ? lastSeenAt : null;
   }
 
   /** The user's sockets on every node that have not lapsed. */
