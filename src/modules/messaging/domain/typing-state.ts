@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
 import { REDIS } from '../../../common/redis/redis.module';
 import { TypingEvent } from '../events/messaging.events';
@@ -14,7 +15,10 @@ export const TYPING_TTL_MS = 6000;
 /**
  * Typing is ephemeral (never stored in PostgreSQL): a Redis key throttles repeated starts
  * across nodes, and a timer on the node that heard the last refresh sends the stop a
- * client forgot (closed tab, lost connection).
+ * client forgot (closed tab, lost connection). The time of the latest refresh, on any node,
+ * is kept in Redis too, so a node whose refresh was overtaken by one on another node (the
+ * same user typing on two devices) stays silent. If that node dies, clients time typing out
+ * themselves.
  */
 @Injectable()
 export class TypingState implements OnModuleDestroy {
@@ -38,22 +42,31 @@ export class TypingState implements OnModuleDestroy {
     clearTimeout(this.expiry.get(key));
     this.expiry.delete(key);
     const throttleKey = `${this.config.redis.keyPrefix}typing:${key}`;
+    const refreshKey = `${this.config.redis.keyPrefix}typing-refresh:${key}`;
     if (!isTyping) {
-      await this.redis.del(throttleKey);
+      await this.redis.del(throttleKey, refreshKey);
       return true;
     }
+    const refreshedAt = `${Date.now()}:${randomUUID()}`;
     const timer = setTimeout(() => {
       this.expiry.delete(key);
-      void this.expire(conversationId, userId, throttleKey);
+      void this.expire(conversationId, userId, throttleKey, refreshKey, refreshedAt);
     }, TYPING_TTL_MS);
     timer.unref();
     this.expiry.set(key, timer);
-    return (await this.redis.set(throttleKey, '1', 'PX', TYPING_THROTTLE_MS, 'NX')) === 'OK';
+    const [[, started]] = (await this.redis
+      .multi()
+      .set(throttleKey, '1', 'PX', TYPING_THROTTLE_MS, 'NX')
+      .set(refreshKey, refreshedAt, 'PX', TYPING_TTL_MS * 2)
+      .exec()) as [[unknown, string | null], unknown];
+    return started === 'OK';
   }
 
-  private async expire(conversationId: string, userId: string, throttleKey: string): Promise<void> {
+  private async expire(conversationId: string, userId: string, throttleKey: string, refreshKey: string, refreshedAt: string): Promise<void> {
     try {
-      await this.redis.del(throttleKey);
+      // Another node heard a later refresh: its own timer will stop typing, if need be.
+      if ((await this.redis.get(refreshKey)) !== refreshedAt) return;
+      await this.redis.del(throttleKey, refreshKey);
       const others = (await this.readModel.memberIds(conversationId)).filter((id) => id !== userId);
       this.events.publish(new TypingEvent(conversationId, userId, false, others));
     } catch {
