@@ -80,6 +80,13 @@ describe('realtime limits (e2e)', () => {
     expect(refused.data?.error.message).toMatch(/connections/);
   });
 
+  it('holds to the cap when handshakes race on both nodes', async () => {
+    const u = await registerUser(a.url);
+    const tries = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => connect(i % 2 ? a.url : b.url, { token: u.accessToken })));
+    for (const t of tries) if (t.status === 'fulfilled') track(t.value);
+    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(2);
+  });
+
   it('refuses a browser origin that is not on the allowlist, and accepts one that is', async () => {
     const attempt = (origin: string) =>
       new Promise<string>((resolve) => {

@@ -41,11 +41,12 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     server.use(socketAuthMiddleware(this.tokens));
     server.use((socket, next) => {
       // Counted from presence (shared by every node), not by asking the nodes: a crashed node
-      // cannot stall the reconnects it causes.
+      // cannot stall the reconnects it causes. A place is held atomically, so handshakes racing
+      // on several nodes cannot overshoot the cap.
       const { userId } = (socket as AuthedSocket).data.actor;
-      this.presence.liveSockets(userId).then(
-        (open) => next(open < this.config.realtime.maxSocketsPerUser ? undefined : wsRefusal(AppError.rateLimited(1000), 'Too many open connections for this user')),
-        () => next(),
+      this.presence.reserve(userId, socket.id, this.config.realtime.maxSocketsPerUser).then(
+        (held) => next(held ? undefined : wsRefusal(AppError.rateLimited(1000), 'Too many open connections for this user')),
+        (err: unknown) => next(wsRefusal(err)),
       );
     });
     this.emitter.attach(server);
@@ -65,10 +66,14 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     // broadcast its disconnect before this socket was in the rooms: check once more.
     if (await this.tokens.isRevoked(sessionId).catch(() => false)) {
       socket.disconnect(true);
+      await this.presence.release(userId, socket.id).catch(() => undefined);
       return;
     }
     // Gone while we waited: handleDisconnect has run already, so register nothing.
-    if (!socket.connected) return;
+    if (!socket.connected) {
+      await this.presence.release(userId, socket.id).catch(() => undefined);
+      return;
+    }
     if (expiresAt !== undefined) {
       // A socket lives no longer than its access token: the client reconnects with a fresh one.
       const timer = setTimeout(() => {

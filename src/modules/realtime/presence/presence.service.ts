@@ -30,6 +30,22 @@ return lapse
  * takes them off the online index. KEYS: the user's sockets, online index, last-seen.
  * ARGV: socket id, user id, now (ms), last-seen time, its TTL (s). Returns 1 when offline now.
  */
+/** How long a handshake may hold a socket place before connecting. */
+const PENDING_HOLD_MS = 10000;
+
+/**
+ * KEYS: the user's sockets, their handshakes under way. ARGV: socket id, now (ms), cap,
+ * hold (ms). Returns 1 and holds a place, or 0 when live sockets and holds reach the cap.
+ */
+const RESERVE_SOCKET = `
+local now = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if redis.call('ZCOUNT', KEYS[1], now, '+inf') + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
+return 1
+`;
+
 const FORGET_SOCKET = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 if redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf') > 0 then return 0 end
@@ -69,6 +85,21 @@ export class PresenceService implements OnModuleDestroy {
     return this.local.has(socketId);
   }
 
+  /**
+   * Holds one of the user's `cap` socket places for a handshake, atomically across nodes
+   * (live sockets and other handshakes under way both count); false when all are taken.
+   * connected() turns the hold into the socket's entry; an abandoned hold lapses.
+   */
+  async reserve(userId: string, socketId: string, cap: number): Promise<boolean> {
+    const taken = await this.redis.eval(RESERVE_SOCKET, 2, this.socketsKey(userId), this.pendingKey(userId), socketId, Date.now(), cap, PENDING_HOLD_MS);
+    return taken === 1;
+  }
+
+  /** Gives back a handshake's place when it does not become a socket. */
+  async release(userId: string, socketId: string): Promise<void> {
+    await this.redis.zrem(this.pendingKey(userId), socketId);
+  }
+
   /** Records a socket; true when the user just came online (had no live socket before). */
   async connected(userId: string, socketId: string): Promise<boolean> {
     this.local.set(socketId, userId);
@@ -80,6 +111,7 @@ export class PresenceService implements OnModuleDestroy {
       .zadd(this.socketsKey(userId), now + this.ttlMs, socketId)
       .pexpire(this.socketsKey(userId), this.ttlMs * 2)
       .zadd(this.onlineKey(), 'GT', now + this.ttlMs, userId)
+      .zrem(this.pendingKey(userId), socketId)
       .exec()) as [unknown, [unknown, number]];
     return before === 0;
   }
@@ -165,6 +197,10 @@ export class PresenceService implements OnModuleDestroy {
 
   private socketsKey(userId: string): string {
     return `${this.config.redis.keyPrefix}presence:sockets:${userId}`;
+  }
+
+  private pendingKey(userId: string): string {
+    return `${this.config.redis.keyPrefix}presence:pending:${userId}`;
   }
 
   private lastSeenKey(userId: string): string {
