@@ -39,7 +39,6 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useBodyParser('json', { limit: '256kb', type: ['application/json', 'application/*+json'] });
   app.enableCors({ origin: config.http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Sync-As-Of'] });
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config));
-  app.enableShutdownHooks();
   setupSwagger(app);
   return app;
 }

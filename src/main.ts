@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp, prepareDatabase } from './bootstrap';
-import { armShutdownDeadline, exitOnStartFailure, loadConfigOrExit } from './common/lifecycle/process';
+import { armShutdownDeadline, closeOnSignals, exitOnStartFailure, loadConfigOrExit } from './common/lifecycle/process';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp(config);
   armShutdownDeadline(config);
+  closeOnSignals(app);
   await app.listen(config.http.port, config.http.host);
   const base = `http://localhost:${config.http.port}`;
   const logger = new Logger('Parley');

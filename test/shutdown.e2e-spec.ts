@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { io } from 'socket.io-client';
-import { registerUser } from './support/factories';
+import { bearer, registerUser } from './support/factories';
 import { startApp } from './support/app';
-import { connectError, emitAck } from './support/socket';
+import { connect, connectError, emitAck, nextEvent } from './support/socket';
 import { startTcpProxy } from './support/tcp-proxy';
 import { uniqueName } from './support/test-env';
 
@@ -12,7 +12,9 @@ describe('graceful shutdown (e2e)', () => {
     const [t, other] = await Promise.all([startApp({ ...env, SHUTDOWN_DRAIN_MS: '800' }), startApp(env)]);
     const proxy = await startTcpProxy(t.url);
     try {
-      const u = await registerUser(t.url);
+      const [u, v] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+      const conv = (await request(t.url).post('/v1/conversations/direct').set(...bearer(u.accessToken)).send({ userId: v.id }).expect(201)).body.id as string;
+      const vOnOther = await connect(other.url, { token: v.accessToken });
       // A stock client with reconnection on, behind the balancer.
       const socket = io(proxy.url, { transports: ['websocket'], forceNew: true, auth: { token: u.accessToken }, reconnectionDelay: 100, reconnectionDelayMax: 200, randomizationFactor: 0 });
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
@@ -28,6 +30,11 @@ describe('graceful shutdown (e2e)', () => {
       expect(ready.status).toBe(503);
       expect(ready.body.error).toMatchObject({ code: 'UNAVAILABLE', details: [{ field: 'process', message: 'shutting down' }] });
       await request(t.url).get('/v1/users/me').set('Authorization', `Bearer ${u.accessToken}`).expect(200);
+      // What the draining node still does reaches the other nodes' clients.
+      const delivered = nextEvent<{ content: string }>(vOnOther, 'message.created', 3000, (m) => m.content === 'sent while draining');
+      await request(t.url).post(`/v1/conversations/${conv}/messages`).set(...bearer(u.accessToken)).send({ content: 'sent while draining', clientMessageId: 'drain-1' }).expect(201);
+      expect((await delivered).content).toBe('sent while draining');
+      vOnOther.close();
       // ...and takes no new socket.
       await connectError(t.url, { token: u.accessToken });
       proxy.target(other.url);

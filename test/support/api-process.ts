@@ -7,10 +7,12 @@ import 'reflect-metadata';
 import { AddressInfo } from 'node:net';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
+import { closeOnSignals } from '../../src/common/lifecycle/process';
 
 async function main(): Promise<void> {
   const app = await createApp(loadConfig());
   await app.listen(0, '127.0.0.1');
+  closeOnSignals(app);
   const { port } = app.getHttpServer().address() as AddressInfo;
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 }

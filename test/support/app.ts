@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { createApp } from '../../src/bootstrap';
+import { closeApp } from '../../src/common/lifecycle/shutdown';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { assertTestDatabase } from './test-env';
 
@@ -34,5 +35,5 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+  return { app, url: `http://127.0.0.1:${port}`, config, close: () => closeApp(app) };
 }

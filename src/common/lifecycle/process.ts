@@ -1,4 +1,6 @@
+import { INestApplication } from '@nestjs/common';
 import { AppConfig, ConfigValidationError, loadConfig } from '../../config/config';
+import { closeApp } from './shutdown';
 
 /** Shared by both entrypoints (API and worker). */
 
@@ -33,4 +35,19 @@ export function exitOnStartFailure(what: string): (err: unknown) => never {
     process.stderr.write(`${what} failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   };
+}
+
+/** SIGTERM/SIGINT: drain, then close the API app, then exit (0, or 1 if closing failed). */
+export function closeOnSignals(app: INestApplication): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      closeApp(app, signal).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`Shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }

@@ -1,16 +1,16 @@
-import { lastValueFrom, Observable, of } from 'rxjs';
+import { lastValueFrom, Observable } from 'rxjs';
 import { Logger, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
 import { RealtimeEmitter } from '../../modules/realtime/realtime-emitter';
 import { appErrorOf } from '../errors/app-error.testing';
 import { ErrorCode } from '../errors/app-error';
-import { WsDrainInterceptor } from '../ws/ws-drain.interceptor';
+import { WsDrainGuard, WsInFlightInterceptor } from '../ws/ws-drain.interceptor';
 import { ShutdownState } from './shutdown';
 
 function harness() {
   const realtime = { closeLocalConnections: jest.fn() } as unknown as RealtimeEmitter & { closeLocalConnections: jest.Mock };
-  const state = new ShutdownState(realtime, { shutdownDrainMs: 0 } as AppConfig);
-  return { state, realtime, interceptor: new WsDrainInterceptor(state) };
+  const state = new ShutdownState(realtime, { shutdownDrainMs: 0, shutdownTimeoutMs: 10000 } as AppConfig);
+  return { state, realtime, interceptor: new WsInFlightInterceptor(state), guard: new WsDrainGuard(state) };
 }
 const ctx = {} as ExecutionContext;
 
@@ -31,7 +31,7 @@ describe('graceful shutdown of socket commands', () => {
         }),
     };
     const answer = lastValueFrom(interceptor.intercept(ctx, handler));
-    const shutdown = state.beforeApplicationShutdown('SIGTERM');
+    const shutdown = state.drain('SIGTERM');
     await new Promise((r) => setTimeout(r, 20));
     expect(realtime.closeLocalConnections).not.toHaveBeenCalled();
     finish();
@@ -41,9 +41,10 @@ describe('graceful shutdown of socket commands', () => {
   });
 
   it('refuses a socket command once draining, with UNAVAILABLE', async () => {
-    const { state, interceptor } = harness();
-    await state.beforeApplicationShutdown('SIGTERM');
-    const err = await appErrorOf(Promise.resolve().then(() => interceptor.intercept(ctx, { handle: () => of('late') })));
+    const { state, guard } = harness();
+    expect(guard.canActivate()).toBe(true);
+    await state.drain('SIGTERM');
+    const err = await appErrorOf(Promise.resolve().then(() => guard.canActivate()));
     expect(err.code).toBe(ErrorCode.UNAVAILABLE);
   });
 });

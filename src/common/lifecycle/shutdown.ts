@@ -1,23 +1,27 @@
-import { BeforeApplicationShutdown, Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { Global, INestApplicationContext, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RealtimeEmitter } from '../../modules/realtime/realtime-emitter';
 
 /** The longest a shutdown waits for socket commands already running to answer. */
 const IN_FLIGHT_WAIT_MS = 5000;
+/** What the closing of HTTP, the database and Redis needs of the shutdown deadline. */
+const CLOSE_MARGIN_MS = 1000;
 
 /**
- * Graceful shutdown, first phase (before Nest closes the HTTP server, which then waits
- * for in-flight requests): report not ready and refuse new socket handshakes and events,
- * let socket commands already running answer, then close this node's connections so
- * clients reconnect (through the balancer, to another node), and give the balancer
- * SHUTDOWN_DRAIN_MS to notice. main.ts bounds the whole shutdown by SHUTDOWN_TIMEOUT_MS.
+ * Graceful shutdown, first phase, run before the app closes (closing first would stop the
+ * event handlers, and with them the fan-out of what is still being done): report not ready
+ * and refuse new socket handshakes and events, let socket commands already running answer,
+ * then close this node's connections so clients reconnect (through the balancer, to another
+ * node), and keep serving HTTP until SHUTDOWN_DRAIN_MS after the start so the balancer
+ * notices. The entrypoints bound the whole shutdown by SHUTDOWN_TIMEOUT_MS.
  */
 @Injectable()
-export class ShutdownState implements BeforeApplicationShutdown {
+export class ShutdownState {
   private readonly logger = new Logger(ShutdownState.name);
   private drainingSince: number | null = null;
   private inFlight = 0;
   private onIdle: (() => void) | null = null;
+  private drained: Promise<void> | null = null;
 
   constructor(
     private readonly realtime: RealtimeEmitter,
@@ -37,12 +41,20 @@ export class ShutdownState implements BeforeApplicationShutdown {
     if (this.inFlight === 0) this.onIdle?.();
   }
 
-  async beforeApplicationShutdown(signal?: string): Promise<void> {
+  /** Idempotent: a second call waits for the first. */
+  drain(signal?: string): Promise<void> {
+    this.drained ??= this.runDrain(signal);
+    return this.drained;
+  }
+
+  private async runDrain(signal?: string): Promise<void> {
     this.drainingSince = Date.now();
     this.logger.log({ signal, inFlight: this.inFlight }, 'draining: not ready, finishing socket commands');
     if (this.inFlight > 0) {
+      const { shutdownTimeoutMs, shutdownDrainMs } = this.config;
+      const waitMs = Math.max(0, Math.min(IN_FLIGHT_WAIT_MS, shutdownTimeoutMs - shutdownDrainMs - CLOSE_MARGIN_MS));
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, IN_FLIGHT_WAIT_MS);
+        const timer = setTimeout(resolve, waitMs);
         this.onIdle = () => {
           clearTimeout(timer);
           resolve();
@@ -60,3 +72,9 @@ export class ShutdownState implements BeforeApplicationShutdown {
 @Global()
 @Module({ providers: [ShutdownState], exports: [ShutdownState] })
 export class LifecycleModule {}
+
+/** Drains (see ShutdownState), then closes the app: what SIGTERM does, and what tests call. */
+export async function closeApp(app: INestApplicationContext, signal?: string): Promise<void> {
+  await app.get(ShutdownState).drain(signal);
+  await app.close();
+}

@@ -45,6 +45,14 @@ export class ParleyIoAdapter extends IoAdapter {
       // Middlewares run again on recovery, so the token is checked every time.
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
     });
+    // While draining, every Socket.IO HTTP request (a handshake, or a long-polling request of a
+    // session that is being closed) answers 503, so a balancer tries another node.
+    // (On a WebSocket upgrade, ending the response drops the connection.)
+    server.engine.use((_req: unknown, res: { writeHead(status: number): unknown; end(): void }, next: () => void) => {
+      if (!this.draining()) return next();
+      res.writeHead(503);
+      res.end();
+    });
     this.streams = createStreamsAdapter(this.config);
     server.adapter(this.streams.adapter);
     return server;
@@ -58,8 +66,8 @@ export class ParleyIoAdapter extends IoAdapter {
   override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(String(message), (...args: unknown[]) => {
-        // As rxjs fromEvent passes them: one argument as itself, several as an array.
-        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args) as { data: unknown; ack?: (response: unknown) => void };
+        // As rxjs fromEvent passes them: none or one argument as itself, several as an array.
+        const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]) as { data: unknown; ack?: (response: unknown) => void };
         defer(() => transform(callback(data, ack)))
           .pipe(filter((response) => response !== null && response !== undefined))
           .subscribe({

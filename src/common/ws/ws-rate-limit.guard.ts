@@ -19,7 +19,8 @@ local tolerance = interval * (tonumber(ARGV[2]) - 1)
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
 local wait = tat - now - tolerance
-if wait > 0 then return wait end
+-- Redis truncates a Lua number reply: round a wait up, so a fraction of a ms is never 0.
+if wait > 0 then return math.ceil(wait) end
 redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now))
 return 0
 `;
@@ -52,7 +53,7 @@ export class WsRateLimitGuard implements CanActivate {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const { sendRatePerSecond, sendBurst, eventRatePerSecond, syncBurst } = config.realtime;
-    this.prefix = `${config.redis.keyPrefix}rl:ws`;
+    this.prefix = `${config.redis.keyPrefix}rl:ws:gcra`;
     this.sends = { name: 'send', intervalMs: 1000 / sendRatePerSecond, burst: sendBurst };
     this.catchUp = { name: 'sync', intervalMs: 1000 / eventRatePerSecond, burst: syncBurst };
     this.events = { name: 'event', intervalMs: 1000 / eventRatePerSecond, burst: 2 * eventRatePerSecond };

@@ -88,8 +88,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     try {
       const cameOnline = await this.presence.connected(userId, socket.id);
       if (!socket.connected) {
-        // It disconnected during the write, and handleDisconnect may have found nothing to remove.
-        await this.forget(userId, socket.id);
+        // It disconnected during the write; unless handleDisconnect already forgot it, do so here.
+        if (this.presence.isTracked(socket.id)) await this.forget(userId, socket.id);
         return;
       }
       if (cameOnline) await this.announcer.announce({ userId, status: 'online', lastSeenAt: null });

@@ -37,6 +37,8 @@ export class RealtimeEmitter {
    * by themselves (to another node) and their sessions are kept for connection state recovery.
    */
   closeLocalConnections(): void {
-    for (const socket of this.server?.of('/').sockets.values() ?? []) socket.conn.close();
+    // Every engine connection, including those still in their handshake middlewares.
+    const engine = this.server?.engine as unknown as { clients: Record<string, { close(): void }> } | undefined;
+    for (const conn of Object.values(engine?.clients ?? {})) conn.close();
   }
 }

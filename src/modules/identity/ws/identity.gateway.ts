@@ -4,7 +4,7 @@ import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websock
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
-import { WsDrainInterceptor } from '../../../common/ws/ws-drain.interceptor';
+import { WsDrainGuard, WsInFlightInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { PrivateUserView } from '../domain/user.views';
 import { GetMeQuery } from '../queries/get-me/get-me.query';
@@ -12,8 +12,8 @@ import { GetMeQuery } from '../queries/get-me/get-me.query';
 /** Socket.IO events of the identity module; the same queries as the REST controller. */
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
-@UseGuards(WsRateLimitGuard)
-@UseInterceptors(WsDrainInterceptor)
+@UseGuards(WsDrainGuard, WsRateLimitGuard)
+@UseInterceptors(WsInFlightInterceptor)
 export class IdentityGateway {
   constructor(private readonly queries: QueryBus) {}
 

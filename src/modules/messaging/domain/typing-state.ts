@@ -12,6 +12,13 @@ export const TYPING_THROTTLE_MS = 3000;
 /** Without a refresh for this long, typing stops by itself. */
 export const TYPING_TTL_MS = 6000;
 
+/** Ends typing only if this node's refresh is still the latest. KEYS: refresh, throttle. ARGV: refresh stamp. */
+const EXPIRE_IF_LATEST = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1
+`;
+
 /**
  * Typing is ephemeral (never stored in PostgreSQL): a Redis key throttles repeated starts
  * across nodes, and a timer on the node that heard the last refresh sends the stop a
@@ -65,8 +72,7 @@ export class TypingState implements OnModuleDestroy {
   private async expire(conversationId: string, userId: string, throttleKey: string, refreshKey: string, refreshedAt: string): Promise<void> {
     try {
       // Another node heard a later refresh: its own timer will stop typing, if need be.
-      if ((await this.redis.get(refreshKey)) !== refreshedAt) return;
-      await this.redis.del(throttleKey, refreshKey);
+      if ((await this.redis.eval(EXPIRE_IF_LATEST, 2, refreshKey, throttleKey, refreshedAt)) !== 1) return;
       const others = (await this.readModel.memberIds(conversationId)).filter((id) => id !== userId);
       this.events.publish(new TypingEvent(conversationId, userId, false, others));
     } catch {

@@ -4,7 +4,7 @@ import { MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway } 
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
-import { WsDrainInterceptor } from '../../../common/ws/ws-drain.interceptor';
+import { WsDrainGuard, WsInFlightInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { AuthedSocket, WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { safeError } from '../../../common/errors/http-exception.filter';
 import { ListSyncStateQuery } from '../queries/list-sync-state/list-sync-state.query';
@@ -20,8 +20,8 @@ import { SyncMessagesQuery } from '../queries/sync-messages/sync-messages.query'
 /** Socket.IO events of the messaging module: each maps its payload to the same command or query as REST. */
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
-@UseGuards(WsRateLimitGuard)
-@UseInterceptors(WsDrainInterceptor)
+@UseGuards(WsDrainGuard, WsRateLimitGuard)
+@UseInterceptors(WsInFlightInterceptor)
 export class MessagingGateway implements OnGatewayConnection {
   private readonly logger = new Logger(MessagingGateway.name);
 

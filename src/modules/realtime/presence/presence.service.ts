@@ -28,7 +28,8 @@ return lapse
 /**
  * Removes one socket; when the user has no live socket left, records the last-seen time and
  * takes them off the online index. KEYS: the user's sockets, online index, last-seen.
- * ARGV: socket id, user id, now (ms), last-seen time, its TTL (s). Returns 1 when offline now.
+ * ARGV: socket id, user id, now (ms), last-seen time, its TTL (s). Returns 1 when offline now
+ * (0 as well for a socket already forgotten, so nobody is announced offline twice).
  */
 /** How long a handshake may hold a socket place before connecting. */
 const PENDING_HOLD_MS = 10000;
@@ -47,7 +48,7 @@ return 1
 `;
 
 const FORGET_SOCKET = `
-redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 if redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf') > 0 then return 0 end
 redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[5])
 redis.call('ZREM', KEYS[2], ARGV[2])

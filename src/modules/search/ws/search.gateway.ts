@@ -5,15 +5,15 @@ import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
-import { WsDrainInterceptor } from '../../../common/ws/ws-drain.interceptor';
+import { WsDrainGuard, WsInFlightInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { SearchPage } from '../domain/views';
 import { SearchMessagesQuery } from '../queries/search-messages/search-messages.query';
 
 /** `messages.search`: the same query object and answer as GET /v1/search/messages. */
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
-@UseGuards(WsRateLimitGuard)
-@UseInterceptors(WsDrainInterceptor)
+@UseGuards(WsDrainGuard, WsRateLimitGuard)
+@UseInterceptors(WsInFlightInterceptor)
 export class SearchGateway {
   constructor(private readonly queries: QueryBus) {}
 
