@@ -114,7 +114,7 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
-  @Min(0)
+  @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
   /** How long a stopping node reports not-ready before closing its HTTP server. */
@@ -122,7 +122,6 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   @Max(60000)
-  @ValidateIf((o: EnvironmentVariables) => o.SHUTDOWN_TIMEOUT_MS > 0)
   @IsLessThan('SHUTDOWN_TIMEOUT_MS', { message: 'SHUTDOWN_DRAIN_MS must be less than SHUTDOWN_TIMEOUT_MS, or every shutdown runs into the deadline' })
   SHUTDOWN_DRAIN_MS = 2000;
 
