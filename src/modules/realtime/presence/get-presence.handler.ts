@@ -1,5 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { blockedBetween } from '../../messaging/domain/blocks';
 import { GetPresenceQuery } from './get-presence.query';
 import { PresenceService, PresenceView } from './presence.service';
 
@@ -21,12 +22,12 @@ export class GetPresenceHandler implements IQueryHandler<GetPresenceQuery> {
       `SELECT DISTINCT other.user_id
          FROM conversation_members mine
          JOIN conversation_members other ON other.conversation_id = mine.conversation_id
-        WHERE mine.user_id = $1 AND other.user_id = ANY($2::uuid[])
-          AND NOT EXISTS (SELECT 1 FROM user_blocks b
-                           WHERE (b.blocker_id = $1 AND b.blocked_id = other.user_id) OR (b.blocker_id = other.user_id AND b.blocked_id = $1))`,
+        WHERE mine.user_id = $1 AND other.user_id = ANY($2::uuid[])`,
       [me, query.userIds],
     );
-    const visible = new Set([me, ...rows.map((r) => r.user_id)]);
+    const sharing = rows.map((r) => r.user_id);
+    const blocked = new Set(await blockedBetween(this.dataSource.manager, me, sharing));
+    const visible = new Set([me, ...sharing.filter((id) => !blocked.has(id))]);
     const known = new Map((await this.presence.get(query.userIds.filter((id) => visible.has(id)))).map((v) => [v.userId, v]));
     return query.userIds.map((userId) => known.get(userId) ?? { userId, status: 'offline', lastSeenAt: null });
   }

@@ -7,7 +7,7 @@ import { UserEntity } from '../../entities/user.entity';
 import { LoginCommand } from './login.command';
 import { LoginHandler } from './login.handler';
 
-function harness(user: Partial<UserEntity> | null, passwordOk: boolean, bannedAtUnderLock: Date | null = null) {
+function harness(user: Partial<UserEntity> | null, passwordOk: boolean, bannedAtUnderLock: Date | null = user?.bannedAt ?? null) {
   const where: string[] = [];
   const qb = {
     addSelect: () => qb,

@@ -30,11 +30,10 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
     // An unknown user is verified against a dummy hash: same answer, about the same time.
     const ok = await this.hasher.verify(user?.passwordHash ?? null, cmd.password);
     if (!user || !ok) throw AppError.unauthenticated(WRONG_CREDENTIALS);
-    if (user.bannedAt) throw AppError.forbidden('This account is suspended');
 
     const tokens = await this.dataSource.transaction(async (manager) => {
       // A ban locks the user row FOR UPDATE and ends the sessions that exist: read the ban
-      // again under a share lock so a ban landing during the password check is not missed.
+      // under a share lock, so one landing during the password check is not missed.
       const [current] = await queryRows<{ banned_at: Date | null }>(manager, `SELECT banned_at FROM users WHERE id = $1 FOR SHARE`, [user.id]);
       if (current?.banned_at) throw AppError.forbidden('This account is suspended');
       return this.sessions.start(manager, user, cmd.meta);

@@ -1,5 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { blockedBetween } from '../../domain/blocks';
 import { ListDirectPartnersQuery } from './list-direct-partners.query';
 
 /** The users to tell about this one's presence: direct-conversation partners, unless either blocked the other. */
@@ -9,13 +10,12 @@ export class ListDirectPartnersHandler implements IQueryHandler<ListDirectPartne
 
   async execute(query: ListDirectPartnersQuery): Promise<string[]> {
     const rows: { partner: string }[] = await this.dataSource.query(
-      `SELECT p.partner
-         FROM (SELECT CASE WHEN direct_user_low = $1 THEN direct_user_high ELSE direct_user_low END AS partner
-                 FROM conversations WHERE type = 'direct' AND (direct_user_low = $1 OR direct_user_high = $1)) p
-        WHERE NOT EXISTS (SELECT 1 FROM user_blocks b
-                           WHERE (b.blocker_id = $1 AND b.blocked_id = p.partner) OR (b.blocker_id = p.partner AND b.blocked_id = $1))`,
+      `SELECT CASE WHEN direct_user_low = $1 THEN direct_user_high ELSE direct_user_low END AS partner
+         FROM conversations WHERE type = 'direct' AND (direct_user_low = $1 OR direct_user_high = $1)`,
       [query.userId],
     );
-    return rows.map((r) => r.partner);
+    const partners = rows.map((r) => r.partner);
+    const blocked = new Set(await blockedBetween(this.dataSource.manager, query.userId, partners));
+    return partners.filter((id) => !blocked.has(id));
   }
 }
