@@ -10,7 +10,6 @@
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Server } from 'socket.io';
-import { RECOVERY_WINDOW_MS } from '../src/common/ws/parley-io.adapter';
 import { createStreamsAdapter } from '../src/common/ws/streams-adapter';
 import { loadConfig } from '../src/config/config';
 
@@ -22,7 +21,6 @@ const streams = createStreamsAdapter(config);
 const server = new Server(http, {
   path: '/socket.io',
   maxHttpBufferSize: 1_000_000,
-  connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
   adapter: streams.adapter,
 });
 

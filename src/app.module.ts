@@ -5,8 +5,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './common/auth/auth.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { LoggingModule } from './common/logging/logging.module';
+import { DependencyMonitor } from './common/lifecycle/dependency-monitor';
 import { LifecycleModule } from './common/lifecycle/shutdown';
 import { OutboxModule } from './common/outbox/outbox.repository';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -28,6 +30,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         RedisModule,
+        RateLimitModule,
         OutboxModule,
         CqrsModule.forRoot(),
         AuthModule,
@@ -39,7 +42,7 @@ export class AppModule {
         AdminModule,
         SearchModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, DependencyMonitor],
     };
   }
 }

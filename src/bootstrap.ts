@@ -3,9 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
-import { jsonOnlyMiddleware } from './common/http/json-only.middleware';
+import { answerClientErrors } from './common/http/client-error';
+import { inspectBodyMiddleware, jsonOnlyMiddleware } from './common/http/json-only.middleware';
 import { requestIdMiddleware } from './common/http/request-id';
 import { ParleyIoAdapter } from './common/ws/parley-io.adapter';
 import { AppConfig } from './config/config';
@@ -33,14 +35,34 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
+  answerClientErrors(app.getHttpServer());
   // Order matters: the request id must exist before body parsing can fail.
   app.use(requestIdMiddleware);
+  app.use(securityHeaders());
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: '256kb', type: ['application/json', 'application/*+json'] });
-  app.enableCors({ origin: config.http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Sync-As-Of'] });
+  app.use(inspectBodyMiddleware);
+  // Bearer tokens, never cookies: no credentialed cross-origin requests to allow.
+  app.enableCors({
+    origin: config.http.corsOrigins,
+    credentials: false,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Sync-As-Of', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy', 'Link'],
+  });
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config));
-  setupSwagger(app);
+  if (config.http.docsEnabled) setupSwagger(app);
   return app;
+}
+
+/**
+ * helmet's headers on every response. The API answers JSON only, so its policy allows
+ * nothing to load; the Swagger UI under /docs loads its own scripts and styles.
+ */
+function securityHeaders(): (req: import('express').Request, res: import('express').Response, next: () => void) => void {
+  const api = helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  const docs = helmet({
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], frameAncestors: ["'none'"] } },
+  });
+  return (req, res, next) => (req.path.startsWith('/docs') ? docs : api)(req, res, next);
 }
 
 export function setupSwagger(app: INestApplication): void {

@@ -16,9 +16,13 @@ async function main(): Promise<void> {
   const base = `http://localhost:${config.http.port}`;
   const logger = new Logger('Parley');
   logger.log(`API        ${base}/v1`);
-  logger.log(`Swagger UI ${base}/docs`);
+  if (config.http.docsEnabled) logger.log(`Swagger UI ${base}/docs`);
   logger.log(`Health     ${base}/health/live  ${base}/health/ready`);
-  logger.log(`Socket.IO  ${base}/socket.io`);
+  // io(url) takes the base URL; the path is an option of its own.
+  logger.log(`Socket.IO  io('${base}', { path: '/socket.io', auth: { token } })`);
+  if (config.auth.accessSecretSource === 'data-dir') {
+    logger.warn(`JWT_ACCESS_SECRET is not set: tokens are signed with a key generated in ${config.dataDir} (one process only; set JWT_ACCESS_SECRET to run several)`);
+  }
 }
 
 main().catch(exitOnStartFailure('Parley'));

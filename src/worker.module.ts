@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Logger } from 'nestjs-pino';
+import { DependencyMonitor } from './common/lifecycle/dependency-monitor';
 import { LoggingModule } from './common/logging/logging.module';
 import { QueueModule } from './common/queue/queue.module';
 import { RedisModule } from './common/redis/redis.module';
@@ -26,6 +27,7 @@ export class WorkerModule {
         QueueModule.forRoot(config),
         RealtimeWorkerModule,
       ],
+      providers: [DependencyMonitor],
     };
   }
 }

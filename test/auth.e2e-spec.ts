@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { bearer, expectError, freshUsername, registerUser } from './support/factories';
 import { startApp, TestApp } from './support/app';
@@ -133,11 +134,13 @@ describe('auth (e2e)', () => {
       expect(second.body.refreshToken).not.toBe(first.body.refreshToken);
     });
 
-    it('revokes the whole family when a used token is presented again, and only that family', async () => {
+    it('revokes the whole family when a used token is presented again after the grace, and only that family', async () => {
       const u = await registerUser(t.url);
       const otherDevice = await request(t.url).post('/v1/auth/login').send({ login: u.username, password: u.password }).expect(200);
 
       const rotated = await request(t.url).post('/v1/auth/refresh').send({ refreshToken: u.refreshToken }).expect(200);
+      // Its rotation lies further back than REFRESH_REUSE_GRACE_SECONDS (10 s).
+      await t.app.get(DataSource).query(`UPDATE refresh_tokens SET used_at = now() - interval '11 seconds' WHERE id = $1`, [u.refreshToken.split('.')[0]]);
       // The original token is replayed (stolen): the family dies.
       expectError(await request(t.url).post('/v1/auth/refresh').send({ refreshToken: u.refreshToken }), 401, 'UNAUTHENTICATED');
       expectError(await request(t.url).post('/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken }), 401, 'UNAUTHENTICATED');
@@ -145,6 +148,23 @@ describe('auth (e2e)', () => {
 
       // The other session (another family) is untouched.
       await request(t.url).post('/v1/auth/refresh').send({ refreshToken: otherDevice.body.refreshToken }).expect(200);
+    });
+
+    it('gives a token rotated a moment ago (a second tab refreshing at once) a fresh pair of the same session', async () => {
+      const u = await registerUser(t.url);
+      const [first, second] = await Promise.all([
+        request(t.url).post('/v1/auth/refresh').send({ refreshToken: u.refreshToken }),
+        request(t.url).post('/v1/auth/refresh').send({ refreshToken: u.refreshToken }),
+      ]);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(first.body.refreshToken).not.toBe(second.body.refreshToken);
+      // Both tabs go on: both new pairs work, in the one session.
+      for (const pair of [first.body, second.body]) {
+        await request(t.url).get('/v1/users/me').set(...bearer(pair.accessToken)).expect(200);
+        await request(t.url).post('/v1/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(200);
+      }
+      const sessions = await t.app.get(DataSource).query(`SELECT count(*)::int AS n, count(revoked_at)::int AS revoked FROM sessions WHERE user_id = $1`, [u.id]);
+      expect(sessions).toEqual([{ n: 1, revoked: 0 }]);
     });
 
     it('refuses garbage and tampered tokens with 401, a missing one with 400', async () => {

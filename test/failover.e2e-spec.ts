@@ -310,7 +310,7 @@ describe('a node killed mid-stream (e2e, two processes)', () => {
     }
     // The devices that lost their node came back fresh (A persisted no session to recover) and were told to sync.
     for (const d of [adaPhone, bobPhone, catPhone]) {
-      expect({ device: d.name, recovered: d.socket.recovered, syncRequired: d.syncRequired >= 2 }).toEqual({ device: d.name, recovered: false, syncRequired: true });
+      expect({ device: d.name, recovered: d.socket.recovered === true, syncRequired: d.syncRequired >= 2 }).toEqual({ device: d.name, recovered: false, syncRequired: true });
     }
 
     // The crashed node's only user is announced offline (by the worker's sweep) once her socket lapses.

@@ -8,7 +8,13 @@ describe('auth rate limits (e2e)', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    const env = { RATE_LIMIT_AUTH_PER_MINUTE: '3', REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? ''}${uniqueName('rl')}:`, TRUST_PROXY: 'true' };
+    const env = {
+      RATE_LIMIT_AUTH_PER_MINUTE: '3',
+      LOGIN_FAILURES_PER_IP_AND_NAME: '3',
+      LOGIN_SLOWDOWN_AFTER_FAILURES: '100',
+      REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? ''}${uniqueName('rl')}:`,
+      TRUST_PROXY: 'true',
+    };
     a = await startApp(env);
     b = await startApp(env);
   });
@@ -16,19 +22,45 @@ describe('auth rate limits (e2e)', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  it('limits login per name across IPs and processes, with 429 RATE_LIMITED and Retry-After', async () => {
-    const login = freshUsername('victim');
-    const attempt = (app: TestApp, ip: string) =>
-      request(app.url).post('/v1/auth/login').set('X-Forwarded-For', ip).send({ login, password: 'wrong password' });
+  it('refuses a name from an address after its failures there (across processes), without locking the real user out', async () => {
+    const victim = await registerUser(a.url);
+    const attempt = (app: TestApp, ip: string, password = 'wrong password') =>
+      request(app.url).post('/v1/auth/login').set('X-Forwarded-For', ip).send({ login: victim.username, password });
+    // The attacker's address: three failures, on either process, then 429 with Retry-After for that pair.
     expect((await attempt(a, '10.0.0.1')).status).toBe(401);
-    expect((await attempt(b, '10.0.0.2')).status).toBe(401);
-    expect((await attempt(a, '10.0.0.3')).status).toBe(401);
-    const limited = await attempt(b, '10.0.0.4');
+    expect((await attempt(b, '10.0.0.1')).status).toBe(401);
+    expect((await attempt(a, '10.0.0.1')).status).toBe(401);
+    const limited = await attempt(b, '10.0.0.1', victim.password);
     expectError(limited, 429, 'RATE_LIMITED');
-    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
-    // Another name from a fresh address is not affected.
-    expect((await request(a.url).post('/v1/auth/login').set('X-Forwarded-For', '10.0.0.5').send({ login: freshUsername('x'), password: 'wrong password' })).status).toBe(401);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(60);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
+    // The same name from another address is not affected, and the real user still gets in.
+    expect((await attempt(a, '10.0.0.2')).status).toBe(401);
+    expect((await attempt(b, '10.0.0.3', victim.password)).status).toBe(200);
+  });
+
+  it('slows a name under attack from many addresses down instead of refusing it', async () => {
+    const c = await startApp({ LOGIN_SLOWDOWN_AFTER_FAILURES: '4', LOGIN_FAILURES_PER_IP_AND_NAME: '100', TRUST_PROXY: 'true', REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? ''}${uniqueName('rl')}:` });
+    try {
+      const victim = await registerUser(c.url);
+      const attempt = (ip: string, password = 'wrong password') => request(c.url).post('/v1/auth/login').set('X-Forwarded-For', ip).send({ login: victim.username, password });
+      const timed = async (ip: string, password?: string) => {
+        const started = Date.now();
+        const res = await attempt(ip, password);
+        return { status: res.status, ms: Date.now() - started };
+      };
+      const quick = await timed('10.9.0.1');
+      for (let i = 2; i <= 8; i += 1) expect((await attempt(`10.9.0.${i}`)).status).toBe(401);
+      // 8 failures, 4 past the threshold: held 3 s before the password is checked, then answered as usual.
+      const slowed = await timed('10.9.1.1', victim.password);
+      expect(slowed.status).toBe(200);
+      expect(slowed.ms).toBeGreaterThanOrEqual(2900);
+      expect(quick.ms).toBeLessThan(1500);
+      // The success cleared the name's failures.
+      expect((await timed('10.9.1.2', victim.password)).ms).toBeLessThan(1500);
+    } finally {
+      await c.close();
+    }
   });
 
   it('stores no bogus forwarded address and never fails on one', async () => {

@@ -431,8 +431,9 @@ describe('message search (e2e)', () => {
       expect(bad.error?.details?.map((d) => d.field).sort()).toEqual(['limit', 'q']);
       const hidden = await emitAck(socket, 'messages.search', { q: 'narwhal', conversationId: secret });
       expect(hidden).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Conversation not found', requestId: expect.any(String) } });
+      // Text that is not valid Unicode (a lone surrogate) is refused in the envelope, as over REST.
       const lone = await emitAck(socket, 'messages.search', { q: '\ud800 deploy' });
-      expect(lone.ok).toBe(true);
+      expect(lone).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/Unicode/), details: [{ field: 'q', message: expect.any(String) }], requestId: expect.any(String) } });
     });
   });
 

@@ -13,6 +13,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export function testJwtSecret(): string {
+  const secret = process.env.PARLEY_TEST_JWT_SECRET;
+  if (!secret) throw new Error('PARLEY_TEST_JWT_SECRET is not set: run the e2e tests through jest (global setup)');
+  return secret;
+}
+
 /** A listening Parley app on a random port, against the run's test database and real Redis. */
 export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
   const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL;
@@ -26,8 +32,15 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     // Each app its own namespace under the run's prefix (teardown removes the run's keys).
     REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? 'parley_test:'}${randomBytes(3).toString('hex')}:`,
     LOG_LEVEL: 'error',
-    // Auth limits have their own test; elsewhere many users register from one address.
+    JWT_ACCESS_SECRET: testJwtSecret(),
+    // Request limits have their own tests; elsewhere many users register from one address and
+    // tests send in bursts.
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+    RATE_LIMIT_READS_PER_MINUTE: '1000000',
+    RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+    RATE_LIMIT_SEARCH_PER_MINUTE: '1000000',
+    WS_SEND_BURST: '1000',
+    WS_HANDSHAKES_PER_MINUTE: '100000',
     // Nothing balances test traffic: closing needs no drain time (its own test sets one).
     SHUTDOWN_DRAIN_MS: '0',
     ...env,

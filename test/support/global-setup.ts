@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
@@ -17,4 +18,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.PARLEY_TEST_DATABASE_URL = url;
   process.env.PARLEY_TEST_REDIS_PREFIX = `${name}:`;
   process.env.PARLEY_TEST_REDIS_URL = TEST_REDIS_URL;
+  // One signing key for every app and process of the run (nodes of one cluster must share it).
+  process.env.PARLEY_TEST_JWT_SECRET = randomBytes(32).toString('hex');
 }

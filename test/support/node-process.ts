@@ -25,6 +25,7 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
       DATABASE_POOL_SIZE: '5',
       REDIS_URL: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       LOG_LEVEL: 'error',
+      JWT_ACCESS_SECRET: process.env.PARLEY_TEST_JWT_SECRET ?? '',
       MIGRATIONS_RUN: 'false',
       RATE_LIMIT_AUTH_PER_MINUTE: '100000',
       SHUTDOWN_DRAIN_MS: '0',

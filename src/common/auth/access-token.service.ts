@@ -1,21 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { AppError, ErrorCode } from '../errors/app-error';
 import { REDIS } from '../redis/redis.module';
 import { AccessTokenClaims, AuthenticatedActor } from './actor';
 
+const LIVE = 'live';
+const ENDED = 'ended';
+
 /**
- * Issues and verifies short-lived access tokens (HS256 JWT). Ending a session also
- * marks it revoked in Redis for the access-token lifetime, so a logged-out or
- * compromised session's access tokens stop working at once, on every node.
+ * Issues and verifies short-lived access tokens (HS256 JWT). Whether a token's session is
+ * still live is decided by PostgreSQL (`sessions.revoked_at`, the user's ban); Redis caches
+ * the answer, so a logged-out or compromised session's tokens stop working at once on every
+ * node, and a Redis that lost its keys or went down only costs a database read.
  */
 @Injectable()
 export class AccessTokenService {
   constructor(
     private readonly jwt: JwtService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -23,8 +29,8 @@ export class AccessTokenService {
     return this.config.auth.accessTtlSeconds;
   }
 
-  sign(actor: AuthenticatedActor): string {
-    const claims: AccessTokenClaims = { sub: actor.userId, role: actor.role, sid: actor.sessionId, typ: 'access' };
+  sign(actor: Pick<AuthenticatedActor, 'userId' | 'sessionId'>): string {
+    const claims: AccessTokenClaims = { sub: actor.userId, sid: actor.sessionId, typ: 'access' };
     return this.jwt.sign(claims, {
       secret: this.config.auth.accessSecret,
       algorithm: 'HS256',
@@ -43,7 +49,7 @@ export class AccessTokenService {
     } catch {
       throw AppError.unauthenticated('The access token is invalid or expired');
     }
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
+    if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid)) {
       throw AppError.unauthenticated('The access token is invalid or expired');
     }
     if (await this.isRevoked(claims.sid)) {
@@ -51,29 +57,68 @@ export class AccessTokenService {
     }
     return {
       userId: claims.sub,
-      role: claims.role === 'admin' ? 'admin' : 'user',
       sessionId: claims.sid,
       ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp * 1000 } : {}),
     };
   }
 
-  /** Whether the session has ended (logout, reuse of a rotated refresh token, ban); UNAVAILABLE if Redis does not answer. */
+  /**
+   * Whether the session has ended (logout, reuse of a rotated refresh token, ban, or gone):
+   * Redis's cached answer when it has one, else PostgreSQL's (then cached). UNAVAILABLE only
+   * when neither answers.
+   */
   async isRevoked(sessionId: string): Promise<boolean> {
+    const key = this.stateKey(sessionId);
+    const cached = await this.redis.get(key).catch(() => undefined);
+    if (cached === ENDED) return true;
+    if (cached === LIVE) return false;
+    let ended: boolean;
     try {
-      return (await this.redis.exists(this.revokedKey(sessionId))) > 0;
+      const rows: { ended: boolean }[] = await this.dataSource.query(
+        `SELECT (s.revoked_at IS NOT NULL OR u.banned_at IS NOT NULL) AS ended FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
+        [sessionId],
+      );
+      ended = rows[0]?.ended ?? true;
     } catch {
       throw new AppError(ErrorCode.UNAVAILABLE, 'Session store unavailable, try again shortly');
     }
+    // NX: a revocation written meanwhile is never overwritten with "live".
+    if (cached === null) {
+      const ttl = ended ? this.endedTtlSeconds() : this.config.auth.sessionCacheSeconds;
+      await this.redis.set(key, ended ? ENDED : LIVE, 'EX', ttl, 'NX').catch(() => undefined);
+    }
+    return ended;
   }
 
-  async markSessionsRevoked(sessionIds: string[]): Promise<void> {
+  /**
+   * Tells every node at once that these sessions ended. Call after the revocation committed
+   * in PostgreSQL (the source of truth). If Redis cannot take it, a node could believe a cached
+   * "live" for up to SESSION_CACHE_SECONDS: the caller is told (UNAVAILABLE) and retries.
+   */
+  async markSessionsRevoked(sessionIds: readonly string[]): Promise<void> {
     if (sessionIds.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const sid of sessionIds) pipeline.set(this.revokedKey(sid), '1', 'EX', this.config.auth.accessTtlSeconds + 60);
-    await pipeline.exec();
+    for (const sid of sessionIds) pipeline.set(this.stateKey(sid), ENDED, 'EX', this.endedTtlSeconds());
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch {
+      results = null;
+    }
+    if (!results || results.some(([err]) => err)) {
+      throw new AppError(ErrorCode.UNAVAILABLE, 'The session has ended, but not every server could be told yet; try again shortly');
+    }
   }
 
-  private revokedKey(sessionId: string): string {
-    return `${this.config.redis.keyPrefix}revoked-session:${sessionId}`;
+  /** An ended session's tokens all expire within one access-token lifetime. */
+  private endedTtlSeconds(): number {
+    return this.config.auth.accessTtlSeconds + 60;
+  }
+
+  private stateKey(sessionId: string): string {
+    return `${this.config.redis.keyPrefix}session-state:${sessionId}`;
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);

@@ -7,9 +7,9 @@ export interface AuthenticatedActor extends Actor {
   expiresAt?: number;
 }
 
+/** What an access token says: who and which session. Roles are never taken from it: they are read from the database. */
 export interface AccessTokenClaims {
   sub: string;
-  role: 'user' | 'admin';
   sid: string;
   typ: 'access';
   exp?: number;

@@ -2,10 +2,13 @@ import { Command, Query } from '@nestjs/cqrs';
 import { ClassConstructor } from 'class-transformer';
 import { validateInput } from './validate-input';
 
-/** Who is acting. Set by the transport from the authenticated token, never from input. */
+/**
+ * Who is acting. Set by the transport from the authenticated token, never from input. It
+ * carries no role: a handler that needs one reads it from the database, so a demoted admin
+ * loses their rights at once.
+ */
 export interface Actor {
   userId: string;
-  role: 'user' | 'admin';
 }
 
 export interface RequestMeta {

@@ -21,3 +21,14 @@ export const ToInt = (): PropertyDecorator =>
  */
 export const IsOptionalDefined = (): PropertyDecorator =>
   ValidateIf((object: object, value: unknown) => value !== undefined);
+
+/**
+ * Ids are compared in lower case everywhere (`ABC…` and `abc…` are one user): applied to
+ * every UUID field, and to each element of a UUID array, before validation.
+ */
+export const LowercaseId = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value === 'string') return value.toLowerCase();
+    if (Array.isArray(value)) return value.map((v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
+    return value;
+  });

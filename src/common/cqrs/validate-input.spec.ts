@@ -30,7 +30,7 @@ function failure(fn: () => unknown): AppError {
 }
 
 describe('AppCommand.create', () => {
-  const actor: Actor = { userId: '0190c7c0-0000-7000-8000-000000000000', role: 'user' };
+  const actor: Actor = { userId: '0190c7c0-0000-7000-8000-000000000000' };
 
   it('builds a trimmed, typed command and attaches the server-side context', () => {
     const cmd = SampleCommand.create({ name: '  bob ', limit: '20' }, { actor });

@@ -1,8 +1,7 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { AppError, ErrorDetail } from '../errors/app-error';
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+import { inspectInput } from './inspect-input';
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
@@ -23,15 +22,8 @@ export function validateInput<T extends object>(cls: ClassConstructor<T>, input:
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw AppError.validation('Input must be a JSON object', [{ field: 'body', message: 'must be an object' }]);
   }
-  for (const key of Object.keys(raw as object)) {
-    if (FORBIDDEN_KEYS.has(key)) {
-      throw AppError.validation(`property ${key} should not exist`, [{ field: key, message: `property ${key} should not exist` }]);
-    }
-  }
-  const nul = findNul(raw, '');
-  if (nul !== null) {
-    throw AppError.validation(`${nul} must not contain NUL characters`, [{ field: nul, message: 'must not contain NUL characters' }]);
-  }
+  const problem = inspectInput(raw);
+  if (problem) throw AppError.validation(problem.message.startsWith('property ') ? problem.message : `${problem.field} ${problem.message}`, [problem]);
   const instance = plainToInstance(cls, raw as Record<string, unknown>);
   const errors = validateSync(instance, {
     whitelist: true,
@@ -47,15 +39,4 @@ export function validateInput<T extends object>(cls: ClassConstructor<T>, input:
     throw AppError.validation(details[0]?.message ?? 'Validation failed', details);
   }
   return instance;
-}
-
-/** PostgreSQL text cannot hold U+0000; find the first field that carries one. */
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : null;
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = findNul(inner, path ? `${path}.${key}` : key);
-    if (found !== null) return found;
-  }
-  return null;
 }

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AppError, ErrorCode, ErrorDetail, HTTP_STATUS_BY_CODE } from './app-error';
+import { classifyDependencyError } from './dependency-errors';
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -109,5 +110,14 @@ export function normalizeError(exception: unknown): NormalizedError {
       };
     }
   }
-  return { status: 500, body: { code: ErrorCode.INTERNAL, message: 'Internal server error' }, unexpected: true };
+  switch (classifyDependencyError(exception)) {
+    case 'unavailable':
+      return { status: 503, body: { code: ErrorCode.UNAVAILABLE, message: 'A service this request needs is unavailable or busy; try again shortly' }, unexpected: false };
+    case 'conflict':
+      return { status: 409, body: { code: ErrorCode.CONFLICT, message: 'The request conflicts with a concurrent change; reload and try again' }, unexpected: true };
+    case 'invalid':
+      return { status: 400, body: { code: ErrorCode.VALIDATION_FAILED, message: 'A value is out of range or malformed' }, unexpected: true };
+    default:
+      return { status: 500, body: { code: ErrorCode.INTERNAL, message: 'Internal server error' }, unexpected: true };
+  }
 }

@@ -61,8 +61,8 @@ export class ShutdownState {
         };
       });
     }
-    // A transport close, not a server disconnect: clients reconnect by themselves and may
-    // resume their session on another node.
+    // A transport close, not a server disconnect: clients reconnect by themselves, to
+    // another node.
     this.realtime.closeLocalConnections();
     const left = this.config.shutdownDrainMs - (Date.now() - this.drainingSince);
     if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));

@@ -4,11 +4,9 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import { defer, filter, Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../../config/config';
+import { randomUUID } from 'node:crypto';
 import { ShutdownState } from '../lifecycle/shutdown';
 import { createStreamsAdapter, StreamsAdapterHandle } from './streams-adapter';
-
-/** How long a dropped connection's rooms and missed packets are kept for it to resume. */
-export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
 
 /**
  * Socket.IO server options come from config, not from decorator literals. Several API
@@ -18,6 +16,9 @@ export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
  */
 export class ParleyIoAdapter extends IoAdapter {
   private streams: StreamsAdapterHandle | null = null;
+  /** Every event some gateway handles (gateways bind their handlers when a socket connects). */
+  private readonly knownEvents = new Set<string>();
+  private readonly answeringUnknown = new WeakSet<Socket>();
 
   constructor(
     private readonly app: INestApplicationContext,
@@ -30,7 +31,7 @@ export class ParleyIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, {
       ...(options as ServerOptions),
       path: '/socket.io',
-      cors: { origin: this.config.http.corsOrigins, credentials: true },
+      cors: { origin: this.config.http.corsOrigins, credentials: false },
       maxHttpBufferSize: this.config.realtime.maxPayloadBytes,
       // CORS headers alone do not stop a WebSocket upgrade: check Origin on the handshake.
       allowRequest: (req, callback) => {
@@ -41,9 +42,10 @@ export class ParleyIoAdapter extends IoAdapter {
         const origin = req.headers.origin;
         callback(null, allowed === '*' || origin === undefined || allowed.includes(origin));
       },
-      // An optimisation only: messages.sync { afterSeq } stays the source of truth.
-      // Middlewares run again on recovery, so the token is checked every time.
-      connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+      // No connection state recovery: socket.io restores a session's rooms and replays its
+      // missed packets before any middleware has checked the new token, so a logged-out
+      // device, or someone else's token, would receive them. Every connection starts fresh
+      // and catches up through sync.required and messages.sync, the source of truth anyway.
     });
     // While draining, every Socket.IO HTTP request (a handshake, or a long-polling request of a
     // session that is being closed) answers 503, so a balancer tries another node.
@@ -64,7 +66,9 @@ export class ParleyIoAdapter extends IoAdapter {
    * per event per socket: that pipeline was most of an idle socket's memory.
    */
   override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
+    this.answerUnknownEvents(socket);
     for (const { message, callback, isAckHandledManually } of handlers) {
+      this.knownEvents.add(String(message));
       socket.on(String(message), (...args: unknown[]) => {
         // As rxjs fromEvent passes them: none or one argument as itself, several as an array.
         const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]) as { data: unknown; ack?: (response: unknown) => void };
@@ -80,6 +84,24 @@ export class ParleyIoAdapter extends IoAdapter {
           });
       });
     }
+  }
+
+  /**
+   * An event no gateway handles, sent with an acknowledgement, is answered NOT_FOUND rather
+   * than left for the client to time out; without one it is ignored. Every gateway has bound
+   * its handlers by the time the socket's first event is read.
+   */
+  private answerUnknownEvents(socket: Socket): void {
+    if (this.answeringUnknown.has(socket)) return;
+    this.answeringUnknown.add(socket);
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (typeof ack !== 'function' || this.knownEvents.has(String(event))) return;
+      (ack as (reply: unknown) => void)({
+        ok: false,
+        error: { code: 'NOT_FOUND', message: `Unknown event ${JSON.stringify(String(event).slice(0, 64))}`, requestId: randomUUID() },
+      });
+    });
   }
 
   private draining(): boolean {

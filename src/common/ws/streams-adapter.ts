@@ -1,7 +1,7 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/config';
-import { closeRedis } from '../redis/redis.module';
+import { closeRedis, quietRedis } from '../redis/redis.module';
 
 export interface StreamsAdapterHandle {
   /** Pass to `server.adapter(...)` or `new Server({ adapter })`. */
@@ -16,13 +16,16 @@ export interface StreamsAdapterHandle {
  */
 export function createStreamsAdapter(config: AppConfig): StreamsAdapterHandle {
   const prefix = config.redis.keyPrefix;
-  // Commands wait for Redis to come back rather than fail (the stream resumes where it was).
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  // A publish not answered in 5 s fails (local sockets still get the event; other nodes' clients
+  // catch up by seq), and a blocked read (1 s) is never cut short. Reconnects go on meanwhile.
+  const redis = quietRedis(
+    new Redis(config.redis.url, { maxRetriesPerRequest: null, connectTimeout: config.redis.connectTimeoutMs, commandTimeout: 5000, retryStrategy: (times) => Math.min(50 * 2 ** times, 2000) }),
+  );
   // The adapter opens connections of its own (readers, subscriber); they close with ours.
   const duplicates: Redis[] = [];
   const duplicate = redis.duplicate.bind(redis);
   redis.duplicate = (...args: Parameters<Redis['duplicate']>): Redis => {
-    const copy = duplicate(...args);
+    const copy = quietRedis(duplicate(...args));
     duplicates.push(copy);
     return copy;
   };

@@ -5,9 +5,12 @@ import { AccessTokenService } from '../auth/access-token.service';
 import { AuthenticatedActor } from '../auth/actor';
 import { AppError, ErrorCode } from '../errors/app-error';
 import { normalizeError } from '../errors/error-envelope';
+import { parseIsoTime } from '../cqrs/iso-time';
 
 export interface SocketData {
   actor: AuthenticatedActor;
+  /** The handshake's `auth.since`: the `asOf` of the last sync.required this device processed. */
+  since?: Date;
 }
 
 export type AuthedSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
@@ -28,19 +31,23 @@ const QUERY_TOKEN_KEYS = ['token', 'access_token', 'accessToken', 'auth'];
  */
 export function socketAuthMiddleware(tokens: AccessTokenService) {
   return (socket: Socket, next: (err?: Error) => void): void => {
-    const authenticate = async (): Promise<AuthenticatedActor> => {
+    const authenticate = async (): Promise<SocketData> => {
       const query = socket.handshake.query ?? {};
       if (QUERY_TOKEN_KEYS.some((k) => query[k] !== undefined)) {
         throw AppError.unauthenticated('Send the access token in the handshake auth payload, not the query string');
       }
-      const auth: unknown = socket.handshake.auth;
-      const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
-      if (token === undefined) throw AppError.unauthenticated('auth.token is required');
-      return tokens.verify(token);
+      const raw: unknown = socket.handshake.auth;
+      const auth = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown; since?: unknown }) : {};
+      if (auth.token === undefined) throw AppError.unauthenticated('auth.token is required');
+      const actor = await tokens.verify(auth.token);
+      if (auth.since === undefined) return { actor };
+      const since = parseIsoTime(auth.since);
+      if (!since) throw AppError.validation('auth.since must be an ISO-8601 time: the asOf of the last sync.required', [{ field: 'since', message: 'must be an ISO-8601 time' }]);
+      return { actor, since };
     };
     authenticate().then(
-      (actor) => {
-        (socket.data as SocketData).actor = actor;
+      (data) => {
+        Object.assign(socket.data as SocketData, data);
         next();
       },
       (err: unknown) => next(wsRefusal(err)),

@@ -7,9 +7,11 @@ import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { ApiErrors } from '../../common/http/swagger';
 import { REDIS } from '../../common/redis/redis.module';
 import { ShutdownState } from '../../common/lifecycle/shutdown';
+import { RateLimitAs } from '../../common/rate-limit/http-rate-limit.guard';
 
 @ApiTags('operations')
 @Public()
+@RateLimitAs('none')
 @Controller('health')
 export class HealthController {
   constructor(

@@ -7,6 +7,7 @@ import { RefreshSessionHandler } from './commands/refresh-session/refresh-sessio
 import { RegisterHandler } from './commands/register/register.handler';
 import { UnblockUserHandler } from './commands/unblock-user/unblock-user.handler';
 import { UpdateProfileHandler } from './commands/update-profile/update-profile.handler';
+import { LoginThrottle } from './domain/login-throttle';
 import { PasswordHasher } from './domain/password-hasher';
 import { SessionIssuer } from './domain/session-issuer';
 import { AuthController } from './http/auth.controller';
@@ -23,6 +24,7 @@ import { IdentityGateway } from './ws/identity.gateway';
   controllers: [AuthController, UsersController],
   providers: [
     PasswordHasher,
+    LoginThrottle,
     SessionIssuer,
     AuthRateLimitGuard,
     IdentityGateway,

@@ -78,8 +78,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
       // A socket lives no longer than its access token: the client reconnects with a fresh one.
       const timer = setTimeout(() => {
         socket.emit('auth.expired', { expiredAt: new Date(expiresAt).toISOString() });
-        // With connection state recovery an emit passes through the adapter (to get an offset)
-        // and is delivered a moment later: disconnecting at once would drop it.
+        // A room emit passes through the adapter and is written a moment later: disconnecting
+        // at once could drop it.
         setTimeout(() => socket.disconnect(true), EXPIRY_NOTICE_MS);
       }, Math.max(0, expiresAt - Date.now()));
       socket.once('disconnect', () => clearTimeout(timer));

@@ -34,7 +34,7 @@ export class RealtimeEmitter {
 
   /**
    * Closes this node's connections only (shutdown). A transport close, so clients reconnect
-   * by themselves (to another node) and their sessions are kept for connection state recovery.
+   * by themselves (to another node), where sync.required tells them what to fetch.
    */
   closeLocalConnections(): void {
     // Every engine connection, including those still in their handshake middlewares.

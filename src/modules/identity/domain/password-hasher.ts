@@ -1,26 +1,72 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import argon2 from 'argon2';
+import { AppError, ErrorCode } from '../../../common/errors/app-error';
+import { APP_CONFIG, AppConfig } from '../../../config/config';
 
-/** argon2id with the library's defaults (64 MiB, t=3, p=4). */
+/**
+ * argon2id with the parameters from config (OWASP's 19 MiB, 2 iterations, 1 lane by default).
+ * At most PASSWORD_HASH_CONCURRENCY hashes run at once and PASSWORD_HASH_QUEUE wait; beyond
+ * that a sign-in is refused with 503 rather than queued without bound, so a flood of logins
+ * (from however many addresses) cannot take every core.
+ */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   private dummyHash = '';
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly options: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: number };
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const { memoryKib, iterations, parallelism } = config.auth.passwordHash;
+    this.options = { type: argon2.argon2id, memoryCost: memoryKib, timeCost: iterations, parallelism };
+  }
 
   async onModuleInit(): Promise<void> {
     // Verified against when the login names no user, so both failures cost the same.
-    this.dummyHash = await this.hash('parley-dummy-password-for-timing');
+    this.dummyHash = await argon2.hash('parley-dummy-password-for-timing', this.options);
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id });
+    return this.limited(() => argon2.hash(password, this.options));
   }
 
   async verify(hash: string | null, password: string): Promise<boolean> {
+    return this.limited(async () => {
+      try {
+        const ok = await argon2.verify(hash ?? this.dummyHash, password);
+        return hash !== null && ok;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Whether a stored hash was made with other parameters than the configured ones (rehash it at login). */
+  needsRehash(hash: string): boolean {
     try {
-      const ok = await argon2.verify(hash ?? this.dummyHash, password);
-      return hash !== null && ok;
+      return argon2.needsRehash(hash, { memoryCost: this.options.memoryCost, timeCost: this.options.timeCost, parallelism: this.options.parallelism });
     } catch {
-      return false;
+      return true;
+    }
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    const { concurrency, queue } = this.config.auth.passwordHash;
+    if (this.running >= concurrency) {
+      if (this.waiting.length >= queue) {
+        throw new AppError(ErrorCode.UNAVAILABLE, 'Too many sign-ins at once; try again in a moment', undefined, 1000);
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running += 1;
+    }
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next in line, or give it back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
     }
   }
 }

@@ -30,7 +30,7 @@ export class SessionIssuer {
     return this.issue(manager, user, sessionId);
   }
 
-  async issue(manager: EntityManager, user: Pick<UserEntity, 'id' | 'role'>, sessionId: string): Promise<TokenPairView> {
+  async issue(manager: EntityManager, user: Pick<UserEntity, 'id'>, sessionId: string): Promise<TokenPairView> {
     const refresh = newRefreshToken();
     await manager.insert(RefreshTokenEntity, {
       id: refresh.id,
@@ -39,7 +39,7 @@ export class SessionIssuer {
       expiresAt: new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1000),
     });
     return {
-      accessToken: this.accessTokens.sign({ userId: user.id, role: user.role, sessionId }),
+      accessToken: this.accessTokens.sign({ userId: user.id, sessionId }),
       refreshToken: refresh.token,
       expiresIn: this.accessTokens.ttlSeconds,
     };

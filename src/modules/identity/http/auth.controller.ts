@@ -6,6 +6,7 @@ import { CurrentActor, Public } from '../../../common/auth/http-auth.guard';
 import { RequestMeta } from '../../../common/cqrs/app-command';
 import { ErrorCode } from '../../../common/errors/app-error';
 import { ApiErrors, ReqMeta } from '../../../common/http/swagger';
+import { RateLimitAs } from '../../../common/rate-limit/http-rate-limit.guard';
 import { LoginCommand } from '../commands/login/login.command';
 import { LogoutCommand } from '../commands/logout/logout.command';
 import { RefreshSessionCommand } from '../commands/refresh-session/refresh-session.command';
@@ -22,6 +23,7 @@ export class AuthController {
 
   @Post('register')
   @Public()
+  @RateLimitAs('own')
   @UseGuards(AuthRateLimitGuard)
   @ApiBody({ type: RegisterCommand })
   @ApiCreatedResponse({ type: AuthResultView })
@@ -33,6 +35,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
+  @RateLimitAs('own')
   @UseGuards(AuthRateLimitGuard)
   @ApiBody({ type: LoginCommand })
   @ApiOkResponse({ type: AuthResultView })
@@ -44,6 +47,7 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
+  @RateLimitAs('own')
   @UseGuards(AuthRateLimitGuard)
   @ApiBody({ type: RefreshSessionCommand })
   @ApiOkResponse({ type: TokenPairView, description: 'A new pair; the presented refresh token is now used up' })

@@ -1,15 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { ToInt, Trim } from '../../../common/cqrs/transforms';
+import { LowercaseId, ToInt, Trim } from '../../../common/cqrs/transforms';
 
 export const MAX_CONTENT_LENGTH = 10_000;
 
 export const ConversationIdField = (): PropertyDecorator =>
-  applyDecorators(ApiProperty({ format: 'uuid' }), IsUUID('all', { message: 'conversationId must be a UUID' }));
+  applyDecorators(ApiProperty({ format: 'uuid' }), LowercaseId(), IsUUID('all', { message: 'conversationId must be a UUID' }));
 
 export const MessageIdField = (): PropertyDecorator =>
-  applyDecorators(ApiProperty({ format: 'uuid' }), IsUUID('all', { message: 'messageId must be a UUID' }));
+  applyDecorators(ApiProperty({ format: 'uuid' }), LowercaseId(), IsUUID('all', { message: 'messageId must be a UUID' }));
 
 /** Trimmed message text, 1–10000 characters. */
 export const ContentField = (): PropertyDecorator =>

@@ -38,12 +38,29 @@ interface ConversationRow {
 export class MessagingReadModel {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * The one lock order of every write to a conversation: its row first (FOR NO KEY UPDATE:
+   * sends, membership and role changes, edits, deletes and reactions of one conversation
+   * queue here), then memberships, then messages. Reads made after it, in later statements,
+   * see every change committed before (lock, then read). False when it does not exist.
+   */
+  async lockConversation(conversationId: string, manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, [conversationId]);
+    return rows.length > 0;
+  }
+
+  /** Locks the conversation (see lockConversation), then reads the caller's membership: 404 if either is missing. */
+  async lockAsMember(conversationId: string, userId: string, manager: EntityManager): Promise<MembershipRow> {
+    if (!(await this.lockConversation(conversationId, manager))) throw AppError.notFound('Conversation');
+    return this.requireMember(conversationId, userId, manager);
+  }
+
   /** The caller's membership, or 404 exactly as if the conversation did not exist. */
-  async requireMember(conversationId: string, userId: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<MembershipRow> {
+  async requireMember(conversationId: string, userId: string, manager: EntityManager = this.dataSource.manager): Promise<MembershipRow> {
     const rows: MembershipRow[] = await manager.query(
       `SELECT me.conversation_id, me.user_id, me.role, me.joined_seq, me.last_read_seq, me.last_delivered_seq, c.type, c.last_seq
          FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id
-        WHERE me.conversation_id = $1 AND me.user_id = $2 ${lock ? 'FOR UPDATE OF c' : ''}`,
+        WHERE me.conversation_id = $1 AND me.user_id = $2`,
       [conversationId, userId],
     );
     if (!rows[0]) throw AppError.notFound('Conversation');
@@ -55,6 +72,16 @@ export class MessagingReadModel {
     return rows.map((r) => r.user_id);
   }
 
+  /**
+   * For a write to a message: locks its conversation (see lockConversation), then the message
+   * row, and checks the caller may see it, all read after the lock. 404 as requireVisibleMessage.
+   */
+  async lockVisibleMessage(messageId: string, userId: string, manager: EntityManager): Promise<MessageRow & { role: MemberRole | null; type: 'direct' | 'group' }> {
+    const found: { conversation_id: string }[] = await manager.query(`SELECT conversation_id FROM messages WHERE id = $1`, [messageId]);
+    if (!found[0] || !(await this.lockConversation(found[0].conversation_id, manager))) throw AppError.notFound('Message');
+    return this.requireVisibleMessage(messageId, userId, manager, true);
+  }
+
   /** A message the caller may see (member, not before their join point), or 404. */
   async requireVisibleMessage(messageId: string, userId: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<MessageRow & { role: MemberRole | null; type: 'direct' | 'group' }> {
     const rows: (MessageRow & { role: MemberRole | null; joined_seq: string | null; type: 'direct' | 'group' })[] = await manager.query(
@@ -62,7 +89,7 @@ export class MessagingReadModel {
          FROM messages m
          JOIN conversations c ON c.id = m.conversation_id
          LEFT JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = $2
-        WHERE m.id = $1 ${lock ? 'FOR UPDATE OF m' : ''}`,
+        WHERE m.id = $1 ${lock ? 'FOR NO KEY UPDATE OF m' : ''}`,
       [messageId, userId],
     );
     const row = rows[0];

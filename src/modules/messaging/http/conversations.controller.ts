@@ -6,6 +6,7 @@ import { AuthenticatedActor } from '../../../common/auth/actor';
 import { CurrentActor } from '../../../common/auth/http-auth.guard';
 import { ErrorCode } from '../../../common/errors/app-error';
 import { ApiErrors } from '../../../common/http/swagger';
+import { RateLimitAs } from '../../../common/rate-limit/http-rate-limit.guard';
 import { withPath } from '../../../common/http/with-path';
 import { AddMembersCommand } from '../commands/add-members/add-members.command';
 import { ChangeMemberRoleCommand } from '../commands/change-member-role/change-member-role.command';
@@ -177,6 +178,7 @@ export class ConversationsController {
   }
 
   @Post(':id/messages')
+  @RateLimitAs('send')
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ type: SendMessageBody })
   @ApiCreatedResponse({ type: MessageView, description: 'Stored and delivered' })

@@ -31,17 +31,14 @@ export class MessagingGateway implements OnGatewayConnection {
   ) {}
 
   /**
-   * On every fresh connection (not a recovered one, which got its missed packets replayed),
-   * tell the client which conversations to close gaps in with messages.sync, so it never
-   * has to poll them all. `auth.since` (the `asOf` of the previous hint) widens the list to
+   * On every connection (there is no session recovery: see ParleyIoAdapter), tell the client
+   * which conversations to close gaps in with messages.sync, so it never has to poll them all. `auth.since` (the `asOf` of the previous hint) widens the list to
    * whatever changed since, including what the user's other devices already confirmed.
    */
   async handleConnection(socket: AuthedSocket): Promise<void> {
-    if (socket.recovered) return;
-    const auth = socket.handshake.auth as { since?: unknown };
-    const since = typeof auth.since === 'string' && !Number.isNaN(Date.parse(auth.since)) ? auth.since : undefined;
+    const since = socket.data.since;
     try {
-      const hint = await this.queries.execute(ListSyncStateQuery.create(since ? { since } : {}, { actor: socket.data.actor }));
+      const hint = await this.queries.execute(ListSyncStateQuery.create(since ? { since: since.toISOString() } : {}, { actor: socket.data.actor }));
       socket.emit('sync.required', hint);
     } catch (err) {
       this.logger.warn({ err: safeError(err), userId: socket.data.actor.userId }, 'could not compute sync.required');

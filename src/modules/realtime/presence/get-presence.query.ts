@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LowercaseId } from '../../../common/cqrs/transforms';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
 import { Actor, AppQuery } from '../../../common/cqrs/app-command';
@@ -11,6 +12,7 @@ export class GetPresenceQuery extends AppQuery<PresenceView[]> {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ArrayUnique({ message: 'userIds must be distinct' })
+  @LowercaseId()
   @IsUUID('all', { each: true, message: 'each userId must be a UUID' })
   userIds: string[];
 

@@ -5,6 +5,7 @@ import { AuthenticatedActor } from '../../../common/auth/actor';
 import { CurrentActor } from '../../../common/auth/http-auth.guard';
 import { ErrorCode } from '../../../common/errors/app-error';
 import { ApiErrors } from '../../../common/http/swagger';
+import { RateLimitAs } from '../../../common/rate-limit/http-rate-limit.guard';
 import { SearchPage } from '../domain/views';
 import { SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT, SEARCH_MAX_QUERY_LENGTH, SearchMessagesQuery } from '../queries/search-messages/search-messages.query';
 
@@ -35,6 +36,8 @@ A search that runs longer than SEARCH_STATEMENT_TIMEOUT_MS (default 2 s) is stop
 
 @ApiTags('search')
 @ApiBearerAuth()
+@RateLimitAs('search')
+@ApiErrors(ErrorCode.RATE_LIMITED)
 @Controller('v1/search')
 export class SearchController {
   constructor(private readonly queries: QueryBus) {}

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
-import { IsOptionalDefined, Trim } from '../../../../common/cqrs/transforms';
+import { IsOptionalDefined, Trim, LowercaseId } from '../../../../common/cqrs/transforms';
 
 export interface BanView {
   userId: string;
@@ -10,6 +10,7 @@ export interface BanView {
 }
 
 export class BanUserCommand extends AppCommand<BanView> {
+  @LowercaseId()
   @IsUUID('all', { message: 'userId must be a UUID' })
   userId: string;
 

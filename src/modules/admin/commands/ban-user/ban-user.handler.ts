@@ -1,6 +1,7 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { AccessTokenService } from '../../../../common/auth/access-token.service';
 import { AppError } from '../../../../common/errors/app-error';
 import { queryRows } from '../../../../database/query-rows';
@@ -25,7 +26,7 @@ export class BanUserHandler implements ICommandHandler<BanUserCommand> {
     if (cmd.userId === cmd.actor.userId) {
       throw AppError.validation('You cannot ban yourself', [{ field: 'userId', message: 'must not be your own id' }]);
     }
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
       await requireAdmin(manager, cmd.actor);
       const targets: { role: string; banned_at: Date | null }[] = await manager.query(
         `SELECT role, banned_at FROM users WHERE id = $1 FOR UPDATE`,

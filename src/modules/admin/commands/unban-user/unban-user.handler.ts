@@ -1,6 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { AppError } from '../../../../common/errors/app-error';
 import { requireAdmin } from '../../domain/require-admin';
 import { UnbanUserCommand } from './unban-user.command';
@@ -11,7 +12,7 @@ export class UnbanUserHandler implements ICommandHandler<UnbanUserCommand> {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute(cmd: UnbanUserCommand): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await requireAdmin(manager, cmd.actor);
       const targets: { banned_at: Date | null }[] = await manager.query(`SELECT banned_at FROM users WHERE id = $1 FOR UPDATE`, [cmd.userId]);
       if (!targets[0]) throw AppError.notFound('User');

@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { AppError } from '../../../../common/errors/app-error';
 import { UserEntity } from '../../entities/user.entity';
 import { UserBlockedEvent } from '../../events/user-blocked.event';
@@ -17,7 +18,7 @@ export class BlockUserHandler implements ICommandHandler<BlockUserCommand> {
     if (cmd.userId === cmd.actor.userId) {
       throw AppError.validation('You cannot block yourself', [{ field: 'userId', message: 'must not be your own id' }]);
     }
-    const inserted = await this.dataSource.transaction(async (manager) => {
+    const inserted = await inTransaction(this.dataSource, async (manager) => {
       const target = await manager.existsBy(UserEntity, { id: cmd.userId });
       if (!target) throw AppError.notFound('User');
       const rows: unknown[] = await manager.query(

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AppError, ErrorCode } from '../../../../common/errors/app-error';
 import { appErrorOf } from '../../../../common/errors/app-error.testing';
+import { LoginThrottle } from '../../domain/login-throttle';
 import { PasswordHasher } from '../../domain/password-hasher';
 import { SessionIssuer } from '../../domain/session-issuer';
 import { UserEntity } from '../../entities/user.entity';
@@ -22,9 +23,18 @@ function harness(user: Partial<UserEntity> | null, passwordOk: boolean, bannedAt
     getRepository: () => ({ createQueryBuilder: () => qb }),
     transaction: (fn: (m: unknown) => Promise<unknown>) => fn(manager),
   } as unknown as DataSource;
-  const hasher = { verify: jest.fn().mockResolvedValue(passwordOk) } as unknown as PasswordHasher;
+  const hasher = {
+    verify: jest.fn().mockResolvedValue(passwordOk),
+    needsRehash: jest.fn().mockReturnValue(false),
+    hash: jest.fn().mockResolvedValue('$argon2id$new'),
+  } as unknown as PasswordHasher & { needsRehash: jest.Mock; hash: jest.Mock };
   const sessions = { start: jest.fn().mockResolvedValue({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }) } as unknown as SessionIssuer;
-  return { handler: new LoginHandler(dataSource, hasher, sessions), hasher, sessions, where, manager };
+  const throttle = {
+    beforeAttempt: jest.fn().mockResolvedValue(undefined),
+    failed: jest.fn().mockResolvedValue(undefined),
+    succeeded: jest.fn().mockResolvedValue(undefined),
+  } as unknown as LoginThrottle & { failed: jest.Mock; succeeded: jest.Mock; beforeAttempt: jest.Mock };
+  return { handler: new LoginHandler(dataSource, hasher, sessions, throttle), hasher, sessions, where, manager, throttle };
 }
 
 const user: Partial<UserEntity> = {
@@ -59,6 +69,28 @@ describe('LoginHandler', () => {
     expect(a).toBeInstanceOf(AppError);
     expect([(a as AppError).code, (a as AppError).message]).toEqual([(b as AppError).code, (b as AppError).message]);
     expect(unknown.sessions.start).not.toHaveBeenCalled();
+    expect(unknown.throttle.failed).toHaveBeenCalledWith(undefined, 'ghost');
+    expect(wrong.throttle.failed).toHaveBeenCalledWith(undefined, 'ada');
+  });
+
+  it('counts a success against nothing and clears the name\'s failures; the throttle decides before any password work', async () => {
+    const h = harness(user, true);
+    await h.handler.execute(LoginCommand.create({ login: 'Ada', password: 'pw' }, { meta: { ip: '10.0.0.1' } }));
+    expect(h.throttle.beforeAttempt).toHaveBeenCalledWith('10.0.0.1', 'ada');
+    expect(h.throttle.succeeded).toHaveBeenCalledWith('10.0.0.1', 'ada');
+    expect(h.throttle.failed).not.toHaveBeenCalled();
+    const blocked = harness(user, true);
+    blocked.throttle.beforeAttempt.mockRejectedValue(AppError.rateLimited(60_000));
+    expect((await appErrorOf(blocked.handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(ErrorCode.RATE_LIMITED);
+    expect(blocked.hasher.verify).not.toHaveBeenCalled();
+  });
+
+  it('rehashes a password stored with older parameters, in the login transaction, only if it is unchanged', async () => {
+    const h = harness(user, true);
+    h.hasher.needsRehash.mockReturnValue(true);
+    await h.handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' }));
+    expect(h.hasher.hash).toHaveBeenCalledWith('pw');
+    expect(h.manager.query).toHaveBeenCalledWith(expect.stringMatching(/^UPDATE users SET password_hash = \$2 WHERE id = \$1 AND password_hash = \$3/), [user.id, '$argon2id$new', '$argon2id$stored']);
   });
 
   it('refuses a banned account only after the password checked out', async () => {

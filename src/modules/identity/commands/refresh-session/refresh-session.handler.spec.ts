@@ -1,6 +1,7 @@
 import { EventBus } from '@nestjs/cqrs';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService } from '../../../../common/auth/access-token.service';
+import { AppConfig } from '../../../../config/config';
 import { ErrorCode } from '../../../../common/errors/app-error';
 import { appErrorOf } from '../../../../common/errors/app-error.testing';
 import { newRefreshToken } from '../../domain/refresh-token';
@@ -25,7 +26,8 @@ function harness(row: Row | undefined) {
   const sessions = { issue: jest.fn().mockResolvedValue(issued) } as unknown as SessionIssuer;
   const accessTokens = { markSessionsRevoked: jest.fn().mockResolvedValue(undefined) } as unknown as AccessTokenService;
   const events = { publish: jest.fn() } as unknown as EventBus;
-  const handler = new RefreshSessionHandler(dataSource, sessions, accessTokens, events);
+  const config = { auth: { refreshReuseGraceSeconds: 10 } } as AppConfig;
+  const handler = new RefreshSessionHandler(dataSource, sessions, accessTokens, events, config);
   return { handler, statements, sessions, accessTokens, events, issued };
 }
 
@@ -49,11 +51,20 @@ describe('RefreshSessionHandler', () => {
     const h = harness(base);
     await expect(h.handler.execute(cmd)).resolves.toEqual(h.issued);
     expect(h.statements.some((s) => s.startsWith('UPDATE refresh_tokens SET used_at = now()'))).toBe(true);
-    expect(h.sessions.issue).toHaveBeenCalledWith(expect.anything(), { id: base.user_id, role: 'user' }, base.session_id);
+    expect(h.sessions.issue).toHaveBeenCalledWith(expect.anything(), { id: base.user_id }, base.session_id);
   });
 
-  it('treats a used token as theft: revokes the session, its access tokens, and answers 401', async () => {
-    const h = harness({ ...base, used_at: new Date() });
+  it('gives a token rotated a moment ago (another tab of the session) a fresh pair of the same session, leaving it used', async () => {
+    const h = harness({ ...base, used_at: new Date(Date.now() - 3000) });
+    await expect(h.handler.execute(cmd)).resolves.toEqual(h.issued);
+    expect(h.sessions.issue).toHaveBeenCalledWith(expect.anything(), { id: base.user_id }, base.session_id);
+    expect(h.statements.some((s) => s.startsWith('UPDATE refresh_tokens'))).toBe(false);
+    expect(h.statements.some((s) => s.startsWith('UPDATE sessions SET revoked_at'))).toBe(false);
+    expect(h.accessTokens.markSessionsRevoked).not.toHaveBeenCalled();
+  });
+
+  it('treats a token used longer ago than the grace as theft: revokes the session, its access tokens, and answers 401', async () => {
+    const h = harness({ ...base, used_at: new Date(Date.now() - 11_000) });
     const err = await appErrorOf(h.handler.execute(cmd));
     expect(err.code).toBe(ErrorCode.UNAUTHENTICATED);
     expect(h.statements).toContain('UPDATE sessions SET revoked_at = now() WHERE id = $1');

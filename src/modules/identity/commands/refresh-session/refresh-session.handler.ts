@@ -1,5 +1,8 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { APP_CONFIG, AppConfig } from '../../../../config/config';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { AccessTokenService } from '../../../../common/auth/access-token.service';
 import { AppError } from '../../../../common/errors/app-error';
 import { parseRefreshToken, secretMatches } from '../../domain/refresh-token';
@@ -24,7 +27,9 @@ type Outcome = { kind: 'rotated'; tokens: TokenPairView } | { kind: 'reused'; us
 
 /**
  * Rotates a refresh token. Presenting a token that was already rotated means it leaked:
- * the whole family (session) is revoked, committed, and the caller gets 401.
+ * the whole family (session) is revoked, committed, and the caller gets 401; except within
+ * REFRESH_REUSE_GRACE_SECONDS of its rotation (two tabs of one session refreshing at once),
+ * when it gets a fresh pair of the same family.
  */
 @CommandHandler(RefreshSessionCommand)
 export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand> {
@@ -33,13 +38,14 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     private readonly sessions: SessionIssuer,
     private readonly accessTokens: AccessTokenService,
     private readonly events: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(cmd: RefreshSessionCommand): Promise<TokenPairView> {
     const parsed = parseRefreshToken(cmd.refreshToken);
     if (!parsed) throw invalid();
 
-    const outcome = await this.dataSource.transaction(async (manager): Promise<Outcome> => {
+    const outcome = await inTransaction(this.dataSource, async (manager): Promise<Outcome> => {
       const rows: TokenRow[] = await manager.query(
         `SELECT t.id, t.session_id, t.token_hash, t.expires_at, t.used_at, s.revoked_at, s.user_id, u.role, u.banned_at
            FROM refresh_tokens t
@@ -51,14 +57,16 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
       );
       const row = rows[0];
       if (!row || !secretMatches(parsed.secret, row.token_hash) || row.revoked_at) return { kind: 'refused' };
-      if (row.used_at) {
+      const graceMs = this.config.auth.refreshReuseGraceSeconds * 1000;
+      if (row.used_at && Date.now() - row.used_at.getTime() > graceMs) {
         await manager.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1`, [row.session_id]);
         return { kind: 'reused', userId: row.user_id, sessionId: row.session_id };
       }
       if (row.expires_at.getTime() <= Date.now() || row.banned_at) return { kind: 'refused' };
-      await manager.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [row.id]);
+      // Within the grace a used token stays used (from its first rotation): the grace never grows.
+      if (!row.used_at) await manager.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [row.id]);
       await manager.query(`UPDATE sessions SET last_used_at = now() WHERE id = $1`, [row.session_id]);
-      const tokens = await this.sessions.issue(manager, { id: row.user_id, role: row.role }, row.session_id);
+      const tokens = await this.sessions.issue(manager, { id: row.user_id }, row.session_id);
       return { kind: 'rotated', tokens };
     });
 

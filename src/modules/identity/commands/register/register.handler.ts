@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
 import { PasswordHasher } from '../../domain/password-hasher';
@@ -22,7 +23,7 @@ export class RegisterHandler implements ICommandHandler<RegisterCommand> {
     const passwordHash = await this.hasher.hash(cmd.password);
     let result: AuthResultView;
     try {
-      result = await this.dataSource.transaction(async (manager) => {
+      result = await inTransaction(this.dataSource, async (manager) => {
         const id = uuidv7();
         await manager.insert(UserEntity, {
           id,

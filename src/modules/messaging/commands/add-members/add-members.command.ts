@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LowercaseId } from '../../../../common/cqrs/transforms';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ConversationIdField } from '../../domain/fields';
@@ -13,6 +14,7 @@ export class AddMembersCommand extends AppCommand<ConversationView> {
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
   @ArrayUnique({ message: 'userIds must be distinct' })
+  @LowercaseId()
   @IsUUID('all', { each: true, message: 'each userId must be a UUID' })
   userIds: string[];
 

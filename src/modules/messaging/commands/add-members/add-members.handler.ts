@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { GroupAdmission } from '../../domain/membership';
 import { MessagingReadModel } from '../../domain/read-model';
 import { requireGroupManager } from '../../domain/roles';
@@ -18,9 +19,9 @@ export class AddMembersHandler implements ICommandHandler<AddMembersCommand> {
   ) {}
 
   async execute(cmd: AddMembersCommand): Promise<ConversationView> {
-    const { added, memberIds } = await this.dataSource.transaction(async (manager) => {
-      // Locking the conversation serialises membership changes (size cap) and seq reads.
-      const me = await this.readModel.requireMember(cmd.conversationId, cmd.actor.userId, manager, true);
+    const { added, memberIds } = await inTransaction(this.dataSource, async (manager) => {
+      // Lock, then read: membership changes (and the size cap) are serialised by the conversation's lock.
+      const me = await this.readModel.lockAsMember(cmd.conversationId, cmd.actor.userId, manager);
       requireGroupManager(me);
       const current = await this.readModel.memberIds(cmd.conversationId, manager);
       const newcomers = cmd.userIds.filter((id) => !current.includes(id));

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LowercaseId } from '../../../../common/cqrs/transforms';
 import { IsIn, IsUUID } from 'class-validator';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ConversationIdField } from '../../domain/fields';
@@ -9,6 +10,7 @@ export class ChangeMemberRoleCommand extends AppCommand<ConversationView> {
   @ConversationIdField()
   conversationId: string;
 
+  @LowercaseId()
   @IsUUID('all', { message: 'userId must be a UUID' })
   userId: string;
 

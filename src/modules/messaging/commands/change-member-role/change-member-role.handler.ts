@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { AppError } from '../../../../common/errors/app-error';
 import { queryRows } from '../../../../database/query-rows';
 import { MessagingReadModel } from '../../domain/read-model';
@@ -17,8 +18,8 @@ export class ChangeMemberRoleHandler implements ICommandHandler<ChangeMemberRole
   ) {}
 
   async execute(cmd: ChangeMemberRoleCommand): Promise<ConversationView> {
-    const memberIds = await this.dataSource.transaction(async (manager) => {
-      const me = await this.readModel.requireMember(cmd.conversationId, cmd.actor.userId, manager, true);
+    const memberIds = await inTransaction(this.dataSource, async (manager) => {
+      const me = await this.readModel.lockAsMember(cmd.conversationId, cmd.actor.userId, manager);
       if (me.type !== 'group') throw AppError.validation('Direct conversations have no roles', [{ field: 'conversationId', message: 'is a direct conversation' }]);
       if (me.role !== 'owner') throw AppError.forbidden('Only an owner can change roles');
       const updated = await queryRows<{ user_id: string }>(

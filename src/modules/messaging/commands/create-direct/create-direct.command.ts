@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LowercaseId } from '../../../../common/cqrs/transforms';
 import { IsUUID } from 'class-validator';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ConversationView } from '../../domain/views';
@@ -10,6 +11,7 @@ export interface CreateDirectResult {
 
 export class CreateDirectConversationCommand extends AppCommand<CreateDirectResult> {
   @ApiProperty({ format: 'uuid', description: 'The other person' })
+  @LowercaseId()
   @IsUUID('all', { message: 'userId must be a UUID' })
   userId: string;
 

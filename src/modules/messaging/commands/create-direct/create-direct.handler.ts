@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
 import { blockedBetween, existingUsers } from '../../domain/blocks';
@@ -26,7 +27,7 @@ export class CreateDirectConversationHandler implements ICommandHandler<CreateDi
       throw AppError.validation('You cannot start a direct conversation with yourself', [{ field: 'userId', message: 'must not be your own id' }]);
     }
     const [low, high] = me < cmd.userId ? [me, cmd.userId] : [cmd.userId, me];
-    const { id, created } = await this.dataSource.transaction(async (manager) => {
+    const { id, created } = await inTransaction(this.dataSource, async (manager) => {
       if (!(await existingUsers(manager, [cmd.userId])).has(cmd.userId)) throw AppError.notFound('User');
       if ((await blockedBetween(manager, me, [cmd.userId])).length > 0) {
         throw AppError.forbidden('You cannot start a conversation with this user');

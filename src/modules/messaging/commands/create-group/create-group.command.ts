@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsString, IsUUID, Length } from 'class-validator';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
-import { Trim } from '../../../../common/cqrs/transforms';
+import { Trim, LowercaseId } from '../../../../common/cqrs/transforms';
 import { ConversationView } from '../../domain/views';
 
 export class CreateGroupCommand extends AppCommand<ConversationView> {
@@ -19,6 +19,7 @@ export class CreateGroupCommand extends AppCommand<ConversationView> {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique({ message: 'memberIds must be distinct' })
+  @LowercaseId()
   @IsUUID('all', { each: true, message: 'each memberId must be a UUID' })
   memberIds: string[];
 

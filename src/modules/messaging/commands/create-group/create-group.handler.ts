@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
 import { GroupAdmission } from '../../domain/membership';
@@ -24,7 +25,7 @@ export class CreateGroupHandler implements ICommandHandler<CreateGroupCommand> {
       throw AppError.validation('A group needs at least one member besides you', [{ field: 'memberIds', message: 'must name at least one other user' }]);
     }
     const id = uuidv7();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await this.admission.check(manager, owner, others, 1, 'memberIds');
       await manager.query(`INSERT INTO conversations (id, type, name, created_by) VALUES ($1, 'group', $2, $3)`, [id, cmd.name, owner]);
       await manager.query(

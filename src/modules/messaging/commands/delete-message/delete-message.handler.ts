@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
 import { queryRows } from '../../../../database/query-rows';
@@ -23,11 +24,11 @@ export class DeleteMessageHandler implements ICommandHandler<DeleteMessageComman
 
   async execute(cmd: DeleteMessageCommand): Promise<{ id: string }> {
     const actor = cmd.actor;
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const msg = await this.loadForDelete(manager, cmd.messageId, actor.userId, actor.role === 'admin');
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
+      const { msg, isSystemAdmin } = await this.loadForDelete(manager, cmd.messageId, actor.userId);
       const isSender = msg.sender_id === actor.userId;
       const isModerator = msg.type === 'group' && (msg.role === 'owner' || msg.role === 'admin');
-      if (!isSender && !isModerator && actor.role !== 'admin') throw AppError.forbidden('You cannot delete this message');
+      if (!isSender && !isModerator && !isSystemAdmin) throw AppError.forbidden('You cannot delete this message');
       if (msg.deleted_at) return null;
       await manager.query(`UPDATE messages SET content = NULL, deleted_at = now(), deleted_by = $2 WHERE id = $1`, [msg.id, actor.userId]);
       // A deleted message keeps no text anywhere: previous versions and reactions go too.
@@ -50,17 +51,28 @@ export class DeleteMessageHandler implements ICommandHandler<DeleteMessageComman
     return { id: cmd.messageId };
   }
 
-  /** Members see messages from their join point; a system admin may act on any message. */
-  private async loadForDelete(manager: import('typeorm').EntityManager, messageId: string, userId: string, isSystemAdmin: boolean) {
-    if (!isSystemAdmin) return this.readModel.requireVisibleMessage(messageId, userId, manager, true);
+  /**
+   * Members see messages from their join point; a system admin may act on any message. The
+   * conversation is locked first (the one lock order), and the admin role is read from the
+   * database, never from the token, so a demoted admin loses it at once.
+   */
+  private async loadForDelete(manager: EntityManager, messageId: string, userId: string) {
+    const [found] = await queryRows<{ conversation_id: string; is_admin: boolean }>(
+      manager,
+      `SELECT m.conversation_id, EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin' AND u.banned_at IS NULL) AS is_admin
+         FROM messages m WHERE m.id = $1`,
+      [messageId, userId],
+    );
+    if (!found || !(await this.readModel.lockConversation(found.conversation_id, manager))) throw AppError.notFound('Message');
+    if (!found.is_admin) return { msg: await this.readModel.requireVisibleMessage(messageId, userId, manager, true), isSystemAdmin: false };
     const [row] = await queryRows<MessageRow & { role: string | null; type: 'direct' | 'group' }>(
       manager,
       `SELECT m.*, me.role, c.type FROM messages m JOIN conversations c ON c.id = m.conversation_id
          LEFT JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = $2
-        WHERE m.id = $1 FOR UPDATE OF m`,
+        WHERE m.id = $1 FOR NO KEY UPDATE OF m`,
       [messageId, userId],
     );
     if (!row) throw AppError.notFound('Message');
-    return row;
+    return { msg: row, isSystemAdmin: true };
   }
 }

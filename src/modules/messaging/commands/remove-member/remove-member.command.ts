@@ -1,4 +1,5 @@
 import { IsUUID } from 'class-validator';
+import { LowercaseId } from '../../../../common/cqrs/transforms';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ConversationIdField } from '../../domain/fields';
 
@@ -6,6 +7,7 @@ export class RemoveMemberCommand extends AppCommand<void> {
   @ConversationIdField()
   conversationId: string;
 
+  @LowercaseId()
   @IsUUID('all', { message: 'userId must be a UUID' })
   userId: string;
 

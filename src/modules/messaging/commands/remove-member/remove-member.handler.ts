@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { AppError } from '../../../../common/errors/app-error';
 import { MemberRole } from '../../entities/conversation-member.entity';
 import { MessagingReadModel } from '../../domain/read-model';
@@ -23,11 +24,10 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand>
   async execute(cmd: RemoveMemberCommand): Promise<void> {
     const actorId = cmd.actor.userId;
     const leaving = cmd.userId === actorId;
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      // Lock order as in the send statement: the target's membership, then the conversation.
-      // A send by the target in flight finishes first (and is delivered); a later one is refused.
-      await manager.query(`SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2 FOR UPDATE`, [cmd.conversationId, cmd.userId]);
-      const me = await this.readModel.requireMember(cmd.conversationId, actorId, manager, true);
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
+      // The conversation first, as every write does (the send statement too): a send by the
+      // target that holds it finishes first (and is delivered); a later one is refused.
+      const me = await this.readModel.lockAsMember(cmd.conversationId, actorId, manager);
       if (me.type !== 'group') {
         throw AppError.validation('Members of a direct conversation cannot be removed', [{ field: 'conversationId', message: 'is a direct conversation' }]);
       }

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { LowercaseId } from '../../../../common/cqrs/transforms';
 import { ArrayMaxSize, IsArray, IsOptional, IsUUID, ValidateIf } from 'class-validator';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ClientMessageIdField, ContentField, ConversationIdField } from '../../domain/fields';
@@ -26,11 +27,13 @@ export class SendMessageCommand extends AppCommand<SendMessageResult> {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  @LowercaseId()
   @IsUUID('all', { each: true })
   attachmentIds?: string[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'A message of the same conversation' })
   @IsOptional()
+  @LowercaseId()
   @IsUUID('all', { message: 'replyToId must be a UUID' })
   replyToId?: string;
 

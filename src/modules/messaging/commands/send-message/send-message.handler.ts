@@ -1,6 +1,7 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { pgError, queryPrepared } from '../../../../database/prepared';
+import { withStatementRetry } from '../../../../database/transaction';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
 import { MessagingReadModel } from '../../domain/read-model';
@@ -18,24 +19,28 @@ interface SendRow {
 }
 
 /**
- * The send path is one statement: lock the sender's membership (so a concurrent removal
- * either happens before, and the send is refused, or waits until it has committed), check
- * blocks and the reply target, look for an earlier send with the same clientMessageId,
- * bump the conversation's seq, insert the message with it, move the sender's pointers and
- * write the outbox row. The row lock on the conversation serialises seqs: gapless, in
- * commit order. A concurrent identical retry loses on the unique index, the whole
- * statement (seq bump included) rolls back, and the original is returned.
+ * The send path is one statement: lock the conversation (the one lock order of every write:
+ * conversation, then memberships, then messages), then the sender's membership (locked after
+ * the conversation, so a removal that committed while we waited is seen and the send is
+ * refused), check blocks and the reply target, look for an earlier send with the same
+ * clientMessageId, bump the conversation's seq, insert the message with it, move the
+ * sender's pointers and write the outbox row. The row lock on the conversation serialises
+ * seqs: gapless, in commit order. A concurrent identical retry loses on the unique index,
+ * the whole statement (seq bump included) rolls back, and the original is returned.
  */
 export const SEND_SQL = `
-WITH mem AS (
-  SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND user_id = $2 FOR KEY SHARE
+WITH locked AS (
+  SELECT c.id, c.type, c.direct_user_low, c.direct_user_high FROM conversations c WHERE c.id = $1 FOR NO KEY UPDATE
+), mem AS (
+  -- Joined to the locked row, so this lock is taken only once the conversation's is held.
+  SELECT m.user_id FROM conversation_members m JOIN locked ON m.conversation_id = locked.id WHERE m.user_id = $2 FOR KEY SHARE OF m
 ), conv AS (
-  SELECT c.id, c.type, EXISTS (SELECT 1 FROM mem) AS is_member,
-         (c.type = 'direct' AND EXISTS (
+  SELECT l.id, l.type, EXISTS (SELECT 1 FROM mem) AS is_member,
+         (l.type = 'direct' AND EXISTS (
             SELECT 1 FROM user_blocks b
-             WHERE (b.blocker_id = c.direct_user_low AND b.blocked_id = c.direct_user_high)
-                OR (b.blocker_id = c.direct_user_high AND b.blocked_id = c.direct_user_low))) AS blocked
-    FROM conversations c WHERE c.id = $1
+             WHERE (b.blocker_id = l.direct_user_low AND b.blocked_id = l.direct_user_high)
+                OR (b.blocker_id = l.direct_user_high AND b.blocked_id = l.direct_user_low))) AS blocked
+    FROM locked l
 ), existing AS (
   SELECT * FROM messages WHERE conversation_id = $1 AND sender_id = $2 AND client_message_id = $4
 ), reply AS (
@@ -90,14 +95,16 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     if (cmd.attachmentIds?.length) throw AppError.notFound('Attachment');
     let row: SendRow;
     try {
-      const rows = await queryPrepared<SendRow>(this.dataSource, 'parley_send_message', SEND_SQL, [
-        cmd.conversationId,
-        userId,
-        uuidv7(),
-        cmd.clientMessageId,
-        cmd.content ?? null,
-        cmd.replyToId ?? null,
-      ]);
+      const rows = await withStatementRetry(() =>
+        queryPrepared<SendRow>(this.dataSource, 'parley_send_message', SEND_SQL, [
+          cmd.conversationId,
+          userId,
+          uuidv7(),
+          cmd.clientMessageId,
+          cmd.content ?? null,
+          cmd.replyToId ?? null,
+        ]),
+      );
       row = rows[0];
     } catch (err) {
       if (isDuplicateSend(err)) return { message: await this.original(cmd), created: false };

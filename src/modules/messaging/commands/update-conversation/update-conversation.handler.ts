@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../../../database/transaction';
 import { MessagingReadModel } from '../../domain/read-model';
 import { requireGroupManager } from '../../domain/roles';
 import { ConversationView } from '../../domain/views';
@@ -15,8 +16,8 @@ export class UpdateConversationHandler implements ICommandHandler<UpdateConversa
   ) {}
 
   async execute(cmd: UpdateConversationCommand): Promise<ConversationView> {
-    const memberIds = await this.dataSource.transaction(async (manager) => {
-      const me = await this.readModel.requireMember(cmd.conversationId, cmd.actor.userId, manager, true);
+    const memberIds = await inTransaction(this.dataSource, async (manager) => {
+      const me = await this.readModel.lockAsMember(cmd.conversationId, cmd.actor.userId, manager);
       requireGroupManager(me);
       await manager.query(`UPDATE conversations SET name = $2, changed_at = now() WHERE id = $1`, [cmd.conversationId, cmd.name]);
       return this.readModel.memberIds(cmd.conversationId, manager);

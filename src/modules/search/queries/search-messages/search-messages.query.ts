@@ -1,9 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsInt, isISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Actor, AppQuery } from '../../../../common/cqrs/app-command';
-import { ToInt, Trim } from '../../../../common/cqrs/transforms';
+import { IsoTime } from '../../../../common/cqrs/iso-time';
+import { ToInt, Trim, LowercaseId } from '../../../../common/cqrs/transforms';
 import { PageCursor } from '../../../../common/pagination/cursor';
 import { SearchSort } from '../../domain/search-sql';
 import { SearchPage } from '../../domain/views';
@@ -12,24 +13,12 @@ export const SEARCH_DEFAULT_LIMIT = 20;
 export const SEARCH_MAX_LIMIT = 50;
 export const SEARCH_MAX_QUERY_LENGTH = 200;
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** An ISO-8601 date or date-time (UTC unless it names an offset) becomes a Date; anything else stays for @IsDate to refuse. */
-function toTime({ value }: { value: unknown }): unknown {
-  if (typeof value !== 'string') return value;
-  const match = ISO_TIME.exec(value.trim());
-  if (!match || !isISO8601(value.trim(), { strict: true })) return value;
-  const hasTime = value.includes('T') || value.includes('t');
-  const parsed = Date.parse(hasTime && !match[1] ? `${value.trim()}Z` : value.trim());
-  return Number.isNaN(parsed) ? value : new Date(parsed);
-}
-
+/** An ISO-8601 date or date-time, UTC unless it names an offset, years 0001–9999. */
 const TimeFilter = (name: string, description: string): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({ format: 'date-time', description, example: '2026-01-31T00:00:00Z' }),
     IsOptional(),
-    Transform(toTime),
-    IsDate({ message: `${name} must be an ISO-8601 date or date-time` }),
+    IsoTime(`${name} must be an ISO-8601 date or date-time (years 0001–9999)`, true),
   );
 
 /** Query strings give "true"/"false", socket payloads booleans. */
@@ -54,11 +43,13 @@ export class SearchMessagesQuery extends AppQuery<SearchPage> {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only this conversation (404 unless the caller is a member)' })
   @IsOptional()
+  @LowercaseId()
   @IsUUID('all', { message: 'conversationId must be a UUID' })
   conversationId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only messages sent by this user' })
   @IsOptional()
+  @LowercaseId()
   @IsUUID('all', { message: 'senderId must be a UUID' })
   senderId?: string;
 
