@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
@@ -78,5 +79,26 @@ export function setupSwagger(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  documentEveryRouteLimitedAndFallible(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** Any route may answer 429 (its rate limit) and 503 (a dependency down); say so on each. */
+function documentEveryRouteLimitedAndFallible(document: OpenAPIObject): void {
+  const envelope = { $ref: '#/components/schemas/ErrorEnvelopeDto' };
+  const extra: NonNullable<OpenAPIObject['paths'][string]['get']>['responses'] = {
+    '429': {
+      description: 'RATE_LIMITED: too many requests for this class of route; see Retry-After and the RateLimit-* headers',
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+      content: { 'application/json': { schema: envelope } },
+    },
+    '503': { description: 'UNAVAILABLE: a dependency is down or busy; retry shortly', content: { 'application/json': { schema: envelope } } },
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      operation.responses = { ...extra, ...operation.responses };
+    }
+  }
 }

@@ -10,6 +10,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { IdentityWorkerModule } from './modules/identity/identity-worker.module';
 import { RealtimeWorkerModule } from './modules/realtime/realtime-worker.module';
 
 /** The worker process: BullMQ consumers only, no HTTP and no gateways. */
@@ -26,6 +27,7 @@ export class WorkerModule {
         CqrsModule.forRoot(),
         QueueModule.forRoot(config),
         RealtimeWorkerModule,
+        IdentityWorkerModule,
       ],
       providers: [DependencyMonitor],
     };

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await createWorker(config);
   armShutdownDeadline(config);
-  new Logger('Parley').log('Worker started: presence sweep');
+  new Logger('Parley').log('Worker started: presence sweep, session purge');
 }
 
 main().catch(exitOnStartFailure('Parley worker'));

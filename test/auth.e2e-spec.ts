@@ -26,6 +26,7 @@ describe('auth (e2e)', () => {
         email: `${name}@Example.test`,
         timezone: 'UTC',
         role: 'user',
+        groupInvites: 'everyone',
         createdAt: expect.any(String),
       });
       expect(res.body.expiresIn).toBe(900);

@@ -41,6 +41,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     RATE_LIMIT_SEARCH_PER_MINUTE: '1000000',
     WS_SEND_BURST: '1000',
     WS_HANDSHAKES_PER_MINUTE: '100000',
+    // Two cores shared by every suite: an event loop can stall past the production default.
+    REDIS_COMMAND_TIMEOUT_MS: '5000',
+    // Offline at once, unless a test is about the delay.
+    PRESENCE_OFFLINE_DELAY_MS: '0',
     // Nothing balances test traffic: closing needs no drain time (its own test sets one).
     SHUTDOWN_DRAIN_MS: '0',
     ...env,

@@ -29,6 +29,7 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
       MIGRATIONS_RUN: 'false',
       RATE_LIMIT_AUTH_PER_MINUTE: '100000',
       SHUTDOWN_DRAIN_MS: '0',
+      PRESENCE_OFFLINE_DELAY_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -11,6 +11,7 @@ import { AppError } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RealtimeEmitter } from './realtime-emitter';
 import { dropSlowConsumers } from './slow-consumers';
+import { Bucket, RateLimitService } from '../../common/rate-limit/rate-limit.service';
 
 /**
  * Owns the Socket.IO connection lifecycle: handshake authentication and the per-user
@@ -28,6 +29,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
   server: Server;
 
   private slowConsumerTimer: NodeJS.Timeout | null = null;
+  private readonly offlineTimers = new Set<NodeJS.Timeout>();
+  private readonly handshakes: Bucket;
 
   constructor(
     private readonly tokens: AccessTokenService,
@@ -35,10 +38,21 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly presence: PresenceService,
     private readonly announcer: PresenceAnnouncer,
-  ) {}
+    private readonly limits: RateLimitService,
+  ) {
+    const perMinute = config.realtime.handshakesPerMinute;
+    this.handshakes = { name: 'handshake', intervalMs: 60_000 / perMinute, burst: Math.max(1, Math.ceil(perMinute / 2)) };
+  }
 
   afterInit(server: Server): void {
     server.use(socketAuthMiddleware(this.tokens));
+    // Reconnect churn is bounded per user across nodes, before anything is written for the socket.
+    server.use((socket, next) => {
+      this.limits.take(this.handshakes, (socket as AuthedSocket).data.actor.userId).then(
+        (outcome) => next(outcome.allowed ? undefined : wsRefusal(AppError.rateLimited(outcome.retryAfterMs), 'Too many connection attempts; retry later')),
+        (err: unknown) => next(wsRefusal(err)),
+      );
+    });
     server.use((socket, next) => {
       // Counted from presence (shared by every node), not by asking the nodes: a crashed node
       // cannot stall the reconnects it causes. A place is held atomically, so handshakes racing
@@ -57,6 +71,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
 
   onModuleDestroy(): void {
     if (this.slowConsumerTimer) clearInterval(this.slowConsumerTimer);
+    for (const timer of this.offlineTimers) clearTimeout(timer);
+    this.offlineTimers.clear();
   }
 
   async handleConnection(socket: AuthedSocket): Promise<void> {
@@ -92,7 +108,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
         if (this.presence.isTracked(socket.id)) await this.forget(userId, socket.id);
         return;
       }
-      if (cameOnline) await this.announcer.announce({ userId, status: 'online', lastSeenAt: null });
+      // Back within the offline delay: the offline was never announced, so the online is not either.
+      if (cameOnline && !(await this.presence.cancelPendingOffline(userId))) await this.announcer.announce({ userId, status: 'online', lastSeenAt: null });
     } catch (err) {
       this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
     }
@@ -105,11 +122,35 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     await this.forget(actor.userId, socket.id);
   }
 
+  /**
+   * The user's last device left: the offline is announced PRESENCE_OFFLINE_DELAY_MS later, and
+   * not at all if a device is back by then, so reconnect flaps send nothing. This node's timer
+   * announces it; if the node dies first, the worker's sweep does (exactly one of them).
+   */
   private async forget(userId: string, socketId: string): Promise<void> {
     try {
       const lastSeenAt = await this.presence.disconnected(userId, socketId);
-      // Announced only if no device came back meanwhile (its "online" may already be out).
-      if (lastSeenAt && (await this.presence.liveSockets(userId)) === 0) await this.announcer.announce({ userId, status: 'offline', lastSeenAt });
+      if (!lastSeenAt || (await this.presence.liveSockets(userId)) > 0) return;
+      const delayMs = this.config.realtime.presenceOfflineDelayMs;
+      if (delayMs === 0) {
+        await this.announcer.announce({ userId, status: 'offline', lastSeenAt });
+        return;
+      }
+      await this.presence.scheduleOffline(userId, Date.now() + delayMs);
+      const timer = setTimeout(() => {
+        this.offlineTimers.delete(timer);
+        void this.announceDueOffline(userId);
+      }, delayMs);
+      timer.unref();
+      this.offlineTimers.add(timer);
+    } catch (err) {
+      this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
+    }
+  }
+
+  private async announceDueOffline(userId: string): Promise<void> {
+    try {
+      for (const view of await this.presence.takeDueOffline(userId)) await this.announcer.announce(view);
     } catch (err) {
       this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
     }

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
+import { emitBatch, FanoutItem } from '../../common/ws/fanout-batch';
 import { sessionRoom, userRoom } from '../../common/ws/ws-auth';
+
+/** Client events for users; `perUser` fields are merged into the payload for that user only. */
+export interface UserFanout {
+  userIds: readonly string[];
+  event: string;
+  payload: unknown;
+  perUser?: ReadonlyMap<string, Record<string, unknown>>;
+}
 
 /**
  * The one way application code pushes to clients: by user id, to every device of each
@@ -17,6 +26,25 @@ export class RealtimeEmitter {
   toUsers(userIds: readonly string[], event: string, payload: unknown): void {
     if (!this.server || userIds.length === 0) return;
     this.server.to(userIds.map(userRoom)).emit(event, payload);
+  }
+
+  /**
+   * Many client events of one domain event as one broadcast between nodes (one stream entry),
+   * whatever the number of events and of per-user variants.
+   */
+  toUsersBatch(fanouts: readonly UserFanout[]): void {
+    const items: FanoutItem[] = fanouts
+      .filter((f) => f.userIds.length > 0)
+      .map((f) => ({
+        rooms: f.userIds.map(userRoom),
+        event: f.event,
+        payload: f.payload,
+        ...(f.perUser ? { patches: Object.fromEntries([...f.perUser].map(([userId, patch]) => [userRoom(userId), patch])) } : {}),
+      }));
+    if (!this.server || items.length === 0) return;
+    const [only] = items;
+    if (items.length === 1 && !only.patches) this.server.to(only.rooms).emit(only.event, only.payload);
+    else emitBatch(this.server, items);
   }
 
   /**

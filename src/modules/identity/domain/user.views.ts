@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { UserEntity, UserRole } from '../entities/user.entity';
+import { GroupInvites, UserEntity, UserRole } from '../entities/user.entity';
 
 export class PublicUserView {
   @ApiProperty({ format: 'uuid', example: '019a9f4e-7c1d-7a3e-9c61-2f0b8d6e4a10' })
@@ -19,6 +19,8 @@ export class PrivateUserView extends PublicUserView {
   timezone: string;
   @ApiProperty({ enum: ['user', 'admin'] })
   role: UserRole;
+  @ApiProperty({ enum: ['everyone', 'contacts'], description: 'Who may add you to a group: anyone, or only people you share a direct conversation with' })
+  groupInvites: GroupInvites;
 }
 
 export function toPublicUser(u: Pick<UserEntity, 'id' | 'username' | 'displayName' | 'createdAt'>): PublicUserView {
@@ -26,7 +28,7 @@ export function toPublicUser(u: Pick<UserEntity, 'id' | 'username' | 'displayNam
 }
 
 export function toPrivateUser(u: UserEntity): PrivateUserView {
-  return { ...toPublicUser(u), email: u.email, timezone: u.timezone, role: u.role };
+  return { ...toPublicUser(u), email: u.email, timezone: u.timezone, role: u.role, groupInvites: u.groupInvites };
 }
 
 export class TokenPairView {

@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type UserRole = 'user' | 'admin';
+/** Who may add the user to a group: anyone, or only people who share a direct conversation with them. */
+export type GroupInvites = 'everyone' | 'contacts';
 
 @Entity({ name: 'users' })
 export class UserEntity {
@@ -24,6 +26,9 @@ export class UserEntity {
 
   @Column('text')
   role: UserRole;
+
+  @Column('text', { name: 'group_invites' })
+  groupInvites: GroupInvites;
 
   @Column('timestamptz', { name: 'banned_at', nullable: true })
   bannedAt: Date | null;

@@ -17,3 +17,19 @@ export async function existingUsers(manager: EntityManager, ids: string[]): Prom
   const rows: { id: string }[] = await manager.query(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [ids]);
   return new Set(rows.map((r) => r.id));
 }
+
+/**
+ * Users among `others` whose privacy setting admits only contacts to add them to a group
+ * (groupInvites = 'contacts') and who share no direct conversation with `userId`.
+ */
+export async function contactsOnlyStrangers(manager: EntityManager, userId: string, others: string[]): Promise<string[]> {
+  if (others.length === 0) return [];
+  const rows: { id: string }[] = await manager.query(
+    `SELECT u.id FROM users u
+      WHERE u.id = ANY($2::uuid[]) AND u.group_invites = 'contacts'
+        AND NOT EXISTS (SELECT 1 FROM conversations c
+                         WHERE c.type = 'direct' AND c.direct_user_low = LEAST(u.id, $1::uuid) AND c.direct_user_high = GREATEST(u.id, $1::uuid))`,
+    [userId, others],
+  );
+  return rows.map((r) => r.id);
+}

@@ -57,7 +57,10 @@ export class MessagingFanout implements IEventHandler {
       });
     } else if (event instanceof ConversationCreatedEvent) e.toUsers(event.userIds, 'conversation.created', event.conversation);
     else if (event instanceof MembersAddedEvent) {
-      for (const userId of event.addedUserIds) e.toUsers(event.memberIds, 'conversation.member_added', { conversationId: event.conversationId, userId });
+      // One event per newcomer, as the contract has it, in one broadcast between nodes.
+      e.toUsersBatch(
+        event.addedUserIds.map((userId) => ({ userIds: event.memberIds, event: 'conversation.member_added', payload: { conversationId: event.conversationId, userId } })),
+      );
     } else if (event instanceof MemberRemovedEvent) {
       const payload = { conversationId: event.conversationId, userId: event.removedUserId };
       e.toUsers([...event.memberIds, event.removedUserId], 'conversation.member_removed', payload);
@@ -67,7 +70,10 @@ export class MessagingFanout implements IEventHandler {
   }
 }
 
-/** conversation.updated carries each member's own view (unread count, mute), so it is built per member. */
+/**
+ * conversation.updated carries each member's own view (unread count, mute): the shared view
+ * and every member's own fields travel in one broadcast, and each node fills in its sockets'.
+ */
 @EventsHandler(ConversationUpdatedEvent)
 export class ConversationUpdatedFanout implements IEventHandler<ConversationUpdatedEvent> {
   constructor(
@@ -85,10 +91,7 @@ export class ConversationUpdatedFanout implements IEventHandler<ConversationUpda
     }
     if (!base) return;
     const own = await this.readModel.memberStates(event.conversationId, event.memberIds);
-    for (const userId of event.memberIds) {
-      const state = own.get(userId);
-      if (!state) continue;
-      this.emitter.toUsers([userId], 'conversation.updated', { ...base, unreadCount: state.unreadCount, mutedUntil: state.mutedUntil });
-    }
+    const perUser = new Map([...own].map(([userId, state]) => [userId, { unreadCount: state.unreadCount, mutedUntil: state.mutedUntil }]));
+    this.emitter.toUsersBatch([{ userIds: [...perUser.keys()], event: 'conversation.updated', payload: base, perUser }]);
   }
 }

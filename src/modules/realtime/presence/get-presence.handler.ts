@@ -5,9 +5,11 @@ import { GetPresenceQuery } from './get-presence.query';
 import { PresenceService, PresenceView } from './presence.service';
 
 /**
- * Presence of the users who share a conversation with the caller, neither blocking the
- * other (and the caller's own). Anyone else answers as a user never seen, so the endpoint
- * tells nothing about strangers, not even whether they exist.
+ * Presence of the caller's contacts (people who share a direct conversation with them),
+ * neither blocking the other, and the caller's own: the same people presence events go to.
+ * Sharing a group is not enough, since anyone may be pulled into a group with strangers.
+ * Anyone else answers as a user never seen, so the endpoint tells nothing about strangers,
+ * not even whether they exist.
  */
 @QueryHandler(GetPresenceQuery)
 export class GetPresenceHandler implements IQueryHandler<GetPresenceQuery> {
@@ -19,10 +21,9 @@ export class GetPresenceHandler implements IQueryHandler<GetPresenceQuery> {
   async execute(query: GetPresenceQuery): Promise<PresenceView[]> {
     const me = query.actor.userId;
     const rows: { user_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT other.user_id
-         FROM conversation_members mine
-         JOIN conversation_members other ON other.conversation_id = mine.conversation_id
-        WHERE mine.user_id = $1 AND other.user_id = ANY($2::uuid[])`,
+      `SELECT CASE WHEN direct_user_low = $1 THEN direct_user_high ELSE direct_user_low END AS user_id
+         FROM conversations
+        WHERE type = 'direct' AND ((direct_user_low = $1 AND direct_user_high = ANY($2::uuid[])) OR (direct_user_high = $1 AND direct_user_low = ANY($2::uuid[])))`,
       [me, query.userIds],
     );
     const sharing = rows.map((r) => r.user_id);

@@ -25,9 +25,11 @@ export class PresenceSweepProcessor extends WorkerHost {
 
   async process(): Promise<{ announced: number }> {
     const lapsed = await this.presence.takeLapsed();
-    for (const view of lapsed) await this.announcer.announce(view);
+    // Offline announcements whose node died before its timer fired.
+    const due = await this.presence.takeDueOffline();
+    for (const view of [...lapsed, ...due]) await this.announcer.announce(view);
     if (lapsed.length > 0) this.logger.log({ users: lapsed.length }, 'announced lapsed users offline');
-    return { announced: lapsed.length };
+    return { announced: lapsed.length + due.length };
   }
 }
 

@@ -18,8 +18,8 @@ export class PresenceController {
   @ApiQuery({ name: 'userIds', required: true, description: 'Comma-separated user ids, 1–100' })
   @ApiOkResponse({
     description:
-      '`[{ userId, status: "online"|"offline", lastSeenAt }]` in the order asked. Only users who share a conversation with the caller, ' +
-      'neither blocking the other, are shown as they are; anyone else answers `offline` with `lastSeenAt: null`, as a user never seen.',
+      '`[{ userId, status: "online"|"offline", lastSeenAt }]` in the order asked. Only the caller\'s contacts (users who share a direct conversation with them), ' +
+      'neither blocking the other, are shown as they are; anyone else (a fellow group member included) answers `offline` with `lastSeenAt: null`, as a user never seen.',
   })
   @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.UNAUTHENTICATED)
   get(@Query() query: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<PresenceView[]> {

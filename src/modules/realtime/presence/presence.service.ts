@@ -47,6 +47,20 @@ redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
 return 1
 `;
 
+/**
+ * Takes one user's pending offline announcement when it is due, atomically, so that of the
+ * node's timer and the worker's sweep exactly one announces it; none when a device is back.
+ * KEYS: pending-offline index, the user's sockets, last-seen. ARGV: user id, now (ms).
+ * Returns the last-seen time to announce, else false.
+ */
+const TAKE_DUE_OFFLINE = `
+local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not due or tonumber(due) > tonumber(ARGV[2]) then return false end
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZCOUNT', KEYS[2], ARGV[2], '+inf') > 0 then return false end
+return redis.call('GET', KEYS[3]) or false
+`;
+
 const FORGET_SOCKET = `
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 if redis.call('ZCOUNT', KEYS[1], ARGV[3], '+inf') > 0 then return 0 end
@@ -141,6 +155,30 @@ export class PresenceService implements OnModuleDestroy {
     return wentOffline === 1 ? lastSeenAt : null;
   }
 
+  /** Announces the user offline at `dueAt` unless a device comes back first (see takeDueOffline). */
+  async scheduleOffline(userId: string, dueAt: number): Promise<void> {
+    await this.redis.zadd(this.pendingOfflineKey(), dueAt, userId);
+  }
+
+  /**
+   * Called when a user comes online: true when their offline was still pending, so it was
+   * never announced and neither needs the online to be (a reconnect flap stays quiet).
+   */
+  async cancelPendingOffline(userId: string): Promise<boolean> {
+    return (await this.redis.zrem(this.pendingOfflineKey(), userId)) === 1;
+  }
+
+  /** The due offline announcements (of `userId` only, when given), each taken by exactly one caller. */
+  async takeDueOffline(userId?: string, now = Date.now(), batch = 500): Promise<PresenceView[]> {
+    const candidates = userId ? [userId] : await this.redis.zrangebyscore(this.pendingOfflineKey(), '-inf', now, 'LIMIT', 0, batch);
+    const due: PresenceView[] = [];
+    for (const id of candidates) {
+      const lastSeenAt = (await this.redis.eval(TAKE_DUE_OFFLINE, 3, this.pendingOfflineKey(), this.socketsKey(id), this.lastSeenKey(id), id, now)) as string | null;
+      if (lastSeenAt) due.push({ userId: id, status: 'offline', lastSeenAt });
+    }
+    return due;
+  }
+
   /** The user's sockets on every node that have not lapsed. */
   liveSockets(userId: string): Promise<number> {
     return this.redis.zcount(this.socketsKey(userId), Date.now(), '+inf');
@@ -198,6 +236,10 @@ export class PresenceService implements OnModuleDestroy {
 
   private socketsKey(userId: string): string {
     return `${this.config.redis.keyPrefix}presence:sockets:${userId}`;
+  }
+
+  private pendingOfflineKey(): string {
+    return `${this.config.redis.keyPrefix}presence:pending-offline`;
   }
 
   private pendingKey(userId: string): string {

@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, IsTimeZone, Length } from 'class-validator';
+import { IsIn, IsString, IsTimeZone, Length } from 'class-validator';
 import { AppCommand } from '../../../../common/cqrs/app-command';
 import { IsOptionalDefined, Trim } from '../../../../common/cqrs/transforms';
 import { Actor } from '../../../../common/cqrs/app-command';
 import { PrivateUserView } from '../../domain/user.views';
+import { GroupInvites } from '../../entities/user.entity';
 
 export class UpdateProfileCommand extends AppCommand<PrivateUserView> {
   @ApiPropertyOptional({ example: 'Ada Lovelace', minLength: 1, maxLength: 64 })
@@ -20,6 +21,11 @@ export class UpdateProfileCommand extends AppCommand<PrivateUserView> {
   @Length(1, 64)
   @IsTimeZone({ message: 'timezone must be an IANA time zone such as Europe/Paris' })
   timezone?: string;
+
+  @ApiPropertyOptional({ enum: ['everyone', 'contacts'], description: 'Who may add you to a group: anyone (default), or only people you share a direct conversation with (others get 403)' })
+  @IsOptionalDefined()
+  @IsIn(['everyone', 'contacts'], { message: 'groupInvites must be everyone or contacts' })
+  groupInvites?: GroupInvites;
 
   actor: Actor;
 }

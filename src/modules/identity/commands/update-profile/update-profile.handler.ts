@@ -13,6 +13,7 @@ export class UpdateProfileHandler implements ICommandHandler<UpdateProfileComman
     const changes: Partial<UserEntity> = {};
     if (cmd.displayName !== undefined) changes.displayName = cmd.displayName;
     if (cmd.timezone !== undefined) changes.timezone = canonicalTimeZone(cmd.timezone);
+    if (cmd.groupInvites !== undefined) changes.groupInvites = cmd.groupInvites;
     const repo = this.dataSource.getRepository(UserEntity);
     if (Object.keys(changes).length > 0) {
       await repo.update({ id: cmd.actor.userId }, { ...changes, updatedAt: () => 'now()' });
