@@ -112,7 +112,11 @@ export function normalizeError(exception: unknown): NormalizedError {
   }
   switch (classifyDependencyError(exception)) {
     case 'unavailable':
-      return { status: 503, body: { code: ErrorCode.UNAVAILABLE, message: 'A service this request needs is unavailable or busy; try again shortly' }, unexpected: false };
+      return {
+        status: 503,
+        body: { code: ErrorCode.UNAVAILABLE, message: 'A service this request needs is unavailable or busy; try again shortly', retryAfterMs: 1000 },
+        unexpected: false,
+      };
     case 'conflict':
       return { status: 409, body: { code: ErrorCode.CONFLICT, message: 'The request conflicts with a concurrent change; reload and try again' }, unexpected: true };
     case 'invalid':

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ErrorCode } from './app-error';
 import { ErrorEnvelope, normalizeError } from './error-envelope';
 import { resolveRequestId, RequestWithId } from '../http/request-id';
+import { redactQueryString } from '../logging/logging.module';
 
 /** Every HTTP error, ours or the framework's, leaves as the contract's envelope. */
 @Catch()
@@ -17,13 +17,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const { status, body, unexpected } = normalizeError(exception);
 
     if (unexpected) {
-      this.logger.error({ err: safeError(exception), requestId, method: req.method, url: req.originalUrl }, 'Unhandled error');
+      this.logger.error({ err: safeError(exception), requestId, method: req.method, url: redactQueryString(req.originalUrl) }, 'Unhandled error');
     } else if (!(req as { log?: unknown }).log) {
       // Refused before the request logger ran (malformed JSON, wrong content type, too large).
-      this.logger.warn({ requestId, method: req.method, url: req.originalUrl, status, code: body.code }, 'request refused');
+      this.logger.warn({ requestId, method: req.method, url: redactQueryString(req.originalUrl), status, code: body.code }, 'request refused');
     }
     if (res.headersSent) return;
-    if (body.code === ErrorCode.RATE_LIMITED && body.retryAfterMs !== undefined) {
+    if (body.retryAfterMs !== undefined) {
       res.setHeader('Retry-After', String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))));
     }
     res.setHeader('X-Request-Id', requestId);

@@ -15,6 +15,22 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
+/**
+ * A URL as logged: the path, and the query's parameter names with their values replaced, so
+ * search terms, filters and cursors (what people look for) never reach a log line.
+ */
+export function redactQueryString(url: unknown): unknown {
+  if (typeof url !== 'string') return url;
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = url
+    .slice(q + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => `${pair.split('=')[0]}=[redacted]`);
+  return `${url.slice(0, q)}?${names.join('&')}`;
+}
+
 /** Structured JSON logs, one request id on every line of a request (pino-http). */
 @Module({})
 export class LoggingModule {
@@ -28,6 +44,10 @@ export class LoggingModule {
             // requestIdMiddleware has already set req.id; fall back for anything that bypassed it.
             genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? resolveRequestId(req.headers['x-request-id']),
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            serializers: {
+              // Applied to pino's own request summary (method, url, headers, ...).
+              req: (req: Record<string, unknown>) => ({ ...req, url: redactQueryString(req.url), query: undefined, params: undefined }),
+            },
             customProps: () => ({ service: 'parley-api' }),
             autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health/') },
           },

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { CurrentActor } from '../../../common/auth/http-auth.guard';
 import { ErrorCode } from '../../../common/errors/app-error';
@@ -35,9 +36,25 @@ export class MessagesController {
 
   @Get(':id/edits')
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: [MessageEditView], description: 'Previous versions, oldest first; the current text is not included' })
-  edits(@Param('id') messageId: string, @CurrentActor() actor: AuthenticatedActor): Promise<MessageEditView[]> {
-    return this.queries.execute(ListMessageEditsQuery.create({ messageId }, { actor }));
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 100 } })
+  @ApiQuery({ name: 'afterVersion', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Only versions after this one' })
+  @ApiOkResponse({
+    type: [MessageEditView],
+    description:
+      'Previous versions, oldest first; the current text is not included. At most `limit` (default 100, the default edit cap); ' +
+      'when there are more, a `Link: <…?afterVersion=N&limit=L>; rel="next"` header names the next page.',
+    headers: { Link: { description: 'rel="next": the next page, when there is one', schema: { type: 'string' } } },
+  })
+  async edits(
+    @Param('id') messageId: string,
+    @Query() query: unknown,
+    @CurrentActor() actor: AuthenticatedActor,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageEditView[]> {
+    const q = ListMessageEditsQuery.create(withPath(query, { messageId }), { actor });
+    const page = await this.queries.execute(q);
+    if (page.nextAfterVersion !== null) res.setHeader('Link', `</v1/messages/${q.messageId}/edits?afterVersion=${page.nextAfterVersion}&limit=${q.limit}>; rel="next"`);
+    return page.edits;
   }
 
   @Patch(':id')

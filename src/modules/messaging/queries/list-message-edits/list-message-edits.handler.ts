@@ -1,8 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { MessagingReadModel } from '../../domain/read-model';
-import { MessageEditView } from '../../domain/views';
-import { ListMessageEditsQuery } from './list-message-edits.query';
+import { ListMessageEditsQuery, MessageEditsPage } from './list-message-edits.query';
 
 @QueryHandler(ListMessageEditsQuery)
 export class ListMessageEditsHandler implements IQueryHandler<ListMessageEditsQuery> {
@@ -11,13 +10,17 @@ export class ListMessageEditsHandler implements IQueryHandler<ListMessageEditsQu
     private readonly readModel: MessagingReadModel,
   ) {}
 
-  async execute(query: ListMessageEditsQuery): Promise<MessageEditView[]> {
+  async execute(query: ListMessageEditsQuery): Promise<MessageEditsPage> {
     const msg = await this.readModel.requireVisibleMessage(query.messageId, query.actor.userId);
-    if (msg.deleted_at) return [];
+    if (msg.deleted_at) return { edits: [], nextAfterVersion: null };
     const rows: { version: number; content: string; edited_at: Date }[] = await this.dataSource.query(
-      `SELECT version, content, edited_at FROM message_edits WHERE message_id = $1 ORDER BY version ASC`,
-      [msg.id],
+      `SELECT version, content, edited_at FROM message_edits WHERE message_id = $1 AND version > $2 ORDER BY version ASC LIMIT $3`,
+      [msg.id, query.afterVersion ?? 0, query.limit + 1],
     );
-    return rows.map((r) => ({ version: r.version, content: r.content, editedAt: r.edited_at.toISOString() }));
+    const page = rows.slice(0, query.limit);
+    return {
+      edits: page.map((r) => ({ version: r.version, content: r.content, editedAt: r.edited_at.toISOString() })),
+      nextAfterVersion: rows.length > query.limit ? (page[page.length - 1]?.version ?? null) : null,
+    };
   }
 }
