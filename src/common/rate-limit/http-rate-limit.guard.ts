@@ -31,7 +31,8 @@ export class HttpRateLimitGuard implements CanActivate {
     const cls: RateLimitClass = declared ?? (req.method === 'GET' || req.method === 'HEAD' ? 'reads' : 'writes');
     if (cls === 'none' || cls === 'own') return true;
     const key = req.actor ? `user:${req.actor.userId}` : `ip:${req.ip ?? 'unknown'}`;
-    const outcome = cls === 'send' ? await this.limits.take(this.limits.sends, key) : await this.limits.hit(cls, key);
+    // Sends count in the very bucket message.send uses (keyed by user id alone).
+    const outcome = cls === 'send' && req.actor ? await this.limits.take(this.limits.sends, req.actor.userId) : await this.limits.hit(cls === 'send' ? 'writes' : cls, key);
     setHeaders(context.switchToHttp().getResponse<Response>(), outcome, cls === 'send' ? undefined : 60);
     if (!outcome.allowed) throw AppError.rateLimited(outcome.retryAfterMs);
     return true;
