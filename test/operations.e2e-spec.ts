@@ -14,9 +14,7 @@ describe('operations and the error envelope (e2e)', () => {
   it('serves /health/live and /health/ready without a token, with both dependencies up', async () => {
     await request(t.url).get('/health/live').expect(200, { status: 'ok' });
     const ready = await request(t.url).get('/health/ready').expect(200);
-    expect(ready.body.status).toBe('ok');
-    expect(ready.body.info.database.status).toBe('up');
-    expect(ready.body.info.redis.status).toBe('up');
+    expect(ready.body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
   });
 
   it('reports 503 UNAVAILABLE naming Redis when Redis is unreachable', async () => {
@@ -111,5 +109,43 @@ describe('operations and the error envelope (e2e)', () => {
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '429']));
     expect(res.body.components.schemas.RegisterCommand.properties).not.toHaveProperty('meta');
     await request(t.url).get('/docs').expect(200);
+  });
+
+  it('sends security headers: nothing may load from an API answer; the Swagger UI loads only its own files', async () => {
+    const api = await request(t.url).get('/health/live').expect(200);
+    expect(api.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(api.headers['strict-transport-security']).toMatch(/max-age=/);
+    expect(api.headers['x-powered-by']).toBeUndefined();
+    const docs = await request(t.url).get('/docs').expect(200);
+    expect(docs.headers['content-security-policy']).toMatch(/default-src 'self'/);
+  });
+
+  it('allows any origin without credentials by default, and only the listed ones when CORS_ORIGINS is set', async () => {
+    const preflight = (url: string, origin: string) =>
+      request(url).options('/v1/users/me').set('Origin', origin).set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    const open = await preflight(t.url, 'https://evil.example.test');
+    expect(open.headers['access-control-allow-origin']).toBe('*');
+    expect(open.headers['access-control-allow-credentials']).toBeUndefined();
+    const listed = await startApp({ CORS_ORIGINS: 'https://app.example.test', DOCS_ENABLED: 'false' });
+    try {
+      expect((await preflight(listed.url, 'https://app.example.test')).headers['access-control-allow-origin']).toBe('https://app.example.test');
+      const other = await preflight(listed.url, 'https://evil.example.test');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      expect(other.headers['access-control-allow-credentials']).toBeUndefined();
+      // DOCS_ENABLED=false: no Swagger UI and no OpenAPI document.
+      expectError(await request(listed.url).get('/docs-json'), 404, 'NOT_FOUND');
+      expectError(await request(listed.url).get('/docs'), 404, 'NOT_FOUND');
+    } finally {
+      await listed.close();
+    }
+  });
+
+  it('documents 429 and 503 on every route', async () => {
+    const res = await request(t.url).get('/docs-json').expect(200);
+    for (const [path, item] of Object.entries(res.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)) {
+      for (const [method, op] of Object.entries(item)) expect({ path, method, codes: Object.keys(op.responses) }).toEqual({ path, method, codes: expect.arrayContaining(['429', '503']) });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { AppConfig } from '../../config/config';
 import { resolveRequestId } from '../http/request-id';
 
@@ -31,28 +32,29 @@ export function redactQueryString(url: unknown): unknown {
   return `${url.slice(0, q)}?${names.join('&')}`;
 }
 
+/** The request logger's options: one request id per line, secrets and query values redacted, health checks quiet. */
+export function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>): PinoHttpOptions {
+  return {
+    level: config.logLevel,
+    // requestIdMiddleware has already set req.id; fall back for anything that bypassed it.
+    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? resolveRequestId(req.headers['x-request-id']),
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      // Applied to pino's own request summary (method, url, headers, ...).
+      req: (req: Record<string, unknown>) => ({ ...req, url: redactQueryString(req.url), query: undefined, params: undefined }),
+    },
+    customProps: () => ({ service: 'parley-api' }),
+    autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health/') },
+  };
+}
+
 /** Structured JSON logs, one request id on every line of a request (pino-http). */
 @Module({})
 export class LoggingModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: LoggingModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // requestIdMiddleware has already set req.id; fall back for anything that bypassed it.
-            genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? resolveRequestId(req.headers['x-request-id']),
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            serializers: {
-              // Applied to pino's own request summary (method, url, headers, ...).
-              req: (req: Record<string, unknown>) => ({ ...req, url: redactQueryString(req.url), query: undefined, params: undefined }),
-            },
-            customProps: () => ({ service: 'parley-api' }),
-            autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health/') },
-          },
-        }),
-      ],
+      imports: [LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(config) })],
     };
   }
 }
