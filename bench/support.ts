@@ -5,7 +5,6 @@
 import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -57,6 +56,7 @@ export async function dropDatabase(name: string): Promise<void> {
   await c.end();
 }
 
+/** Users with one live session each, whose id is the user's own (see accessToken). */
 export async function seedUsers(c: Client, count: number): Promise<string[]> {
   const users = Array.from({ length: count }, () => uuidv7());
   await c.query(
@@ -64,6 +64,7 @@ export async function seedUsers(c: Client, count: number): Promise<string[]> {
      SELECT u, 'bench_' || n, 'bench_' || n || '@bench.test', 'Bench ' || n, 'x' FROM unnest($1::uuid[]) WITH ORDINALITY AS t(u, n)`,
     [users],
   );
+  await c.query(`INSERT INTO sessions (id, user_id) SELECT u, u FROM unnest($1::uuid[]) AS u`, [users]);
   return users;
 }
 
@@ -162,9 +163,9 @@ export async function deleteRedisKeys(prefix: string): Promise<number> {
 
 const jwt = new JwtService();
 
-/** An access token as the API issues it, for a session that exists only in the token. */
+/** An access token as the API issues it, for the session seedUsers made (its id is the user's). */
 export function accessToken(userId: string): string {
-  return jwt.sign({ sub: userId, role: 'user', sid: randomUUID(), typ: 'access' }, { secret: SECRET, expiresIn: 3600 });
+  return jwt.sign({ sub: userId, sid: userId, typ: 'access' }, { secret: SECRET, expiresIn: 3600 });
 }
 
 /** Connects one socket per handshake `auth` payload, `batchSize` at a time; on any failure closes all and throws. */

@@ -1,4 +1,5 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { QuietWorkerHost, quietQueue } from '../../../common/queue/quiet-worker-host';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -17,7 +18,7 @@ const BATCH = 5000;
  * token of a deleted session is refused like one of an ended session.
  */
 @Processor(IDENTITY_QUEUE)
-export class SessionPurgeProcessor extends WorkerHost {
+export class SessionPurgeProcessor extends QuietWorkerHost {
   private readonly logger = new Logger(SessionPurgeProcessor.name);
 
   constructor(
@@ -62,7 +63,9 @@ export class SessionPurgeScheduler implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(IDENTITY_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    quietQueue(queue);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler(

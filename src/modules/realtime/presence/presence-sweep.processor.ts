@@ -1,4 +1,5 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { QuietWorkerHost, quietQueue } from '../../../common/queue/quiet-worker-host';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
@@ -13,7 +14,7 @@ const SWEEP_SCHEDULER_ID = 'presence-sweep';
  * node crashed). A BullMQ job scheduler runs one sweep per interval across all workers.
  */
 @Processor(PRESENCE_QUEUE)
-export class PresenceSweepProcessor extends WorkerHost {
+export class PresenceSweepProcessor extends QuietWorkerHost {
   private readonly logger = new Logger(PresenceSweepProcessor.name);
 
   constructor(
@@ -39,7 +40,9 @@ export class PresenceSweepScheduler implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(PRESENCE_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    quietQueue(queue);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler(
