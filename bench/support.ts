@@ -5,6 +5,7 @@
 import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -15,7 +16,8 @@ import { loadConfig } from '../src/config/config';
 
 export const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+/** A signing key of this run only: no key that is in the repository signs a token. */
+export const SECRET = randomBytes(32).toString('hex');
 
 /**
  * `--name value` options after the script name, each converted to the type of its default;

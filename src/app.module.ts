@@ -5,7 +5,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './common/auth/auth.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { LoggingModule } from './common/logging/logging.module';
-import { DependencyMonitor } from './common/lifecycle/dependency-monitor';
 import { LifecycleModule } from './common/lifecycle/shutdown';
 import { OutboxModule } from './common/outbox/outbox.repository';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
@@ -13,6 +12,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { DatabasePoolGuard } from './database/pool-guard';
 import { AdminModule } from './modules/admin/admin.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdentityModule } from './modules/identity/identity.module';
@@ -42,7 +42,7 @@ export class AppModule {
         AdminModule,
         SearchModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, DependencyMonitor],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, DatabasePoolGuard],
     };
   }
 }

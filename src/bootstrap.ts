@@ -94,7 +94,9 @@ function documentEveryRouteLimitedAndFallible(document: OpenAPIObject): void {
     },
     '503': { description: 'UNAVAILABLE: a dependency is down or busy; retry shortly', content: { 'application/json': { schema: envelope } } },
   };
-  for (const item of Object.values(document.paths)) {
+  for (const [path, item] of Object.entries(document.paths)) {
+    // Health checks are never limited, and answer 503 only as documented on them.
+    if (path.startsWith('/health/')) continue;
     for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
       const operation = item[method];
       if (!operation) continue;

@@ -10,6 +10,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { DatabasePoolGuard } from './database/pool-guard';
 import { IdentityWorkerModule } from './modules/identity/identity-worker.module';
 import { RealtimeWorkerModule } from './modules/realtime/realtime-worker.module';
 
@@ -29,7 +30,7 @@ export class WorkerModule {
         RealtimeWorkerModule,
         IdentityWorkerModule,
       ],
-      providers: [DependencyMonitor],
+      providers: [DependencyMonitor, DatabasePoolGuard],
     };
   }
 }

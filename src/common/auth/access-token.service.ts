@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { AppError, ErrorCode } from '../errors/app-error';
+import { DependencyMonitor } from '../lifecycle/dependency-monitor';
 import { REDIS } from '../redis/redis.module';
 import { AccessTokenClaims, AuthenticatedActor } from './actor';
 
@@ -23,6 +24,7 @@ export class AccessTokenService {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dependencies: DependencyMonitor,
   ) {}
 
   get ttlSeconds(): number {
@@ -38,8 +40,11 @@ export class AccessTokenService {
     });
   }
 
-  /** Returns the actor, or throws UNAUTHENTICATED for a missing, bad, expired or revoked token. */
-  async verify(token: unknown): Promise<AuthenticatedActor> {
+  /**
+   * Returns the actor, or throws UNAUTHENTICATED for a missing, bad, expired or revoked token
+   * (a revoked one is accepted with `allowEnded`: logging out of an ended session is a no-op).
+   */
+  async verify(token: unknown, { allowEnded = false } = {}): Promise<AuthenticatedActor> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
       throw AppError.unauthenticated('A valid access token is required');
     }
@@ -52,7 +57,7 @@ export class AccessTokenService {
     if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid)) {
       throw AppError.unauthenticated('The access token is invalid or expired');
     }
-    if (await this.isRevoked(claims.sid)) {
+    if (!allowEnded && (await this.isRevoked(claims.sid))) {
       throw AppError.unauthenticated('The session has ended');
     }
     return {
@@ -69,7 +74,8 @@ export class AccessTokenService {
    */
   async isRevoked(sessionId: string): Promise<boolean> {
     const key = this.stateKey(sessionId);
-    const cached = await this.redis.get(key).catch(() => undefined);
+    const redisUp = this.dependencies.isUp('redis');
+    const cached = redisUp ? await this.redis.get(key).catch(() => undefined) : undefined;
     if (cached === ENDED) return true;
     if (cached === LIVE) return false;
     let ended: boolean;
@@ -90,6 +96,19 @@ export class AccessTokenService {
     return ended;
   }
 
+  /** Of these sessions, the ones that have ended (or no longer exist), as PostgreSQL says. */
+  async endedSessions(sessionIds: readonly string[]): Promise<Set<string>> {
+    const ended = new Set(sessionIds);
+    for (let i = 0; i < sessionIds.length; i += 5000) {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND u.banned_at IS NULL`,
+        [sessionIds.slice(i, i + 5000)],
+      );
+      for (const r of rows) ended.delete(r.id);
+    }
+    return ended;
+  }
+
   /**
    * Tells every node at once that these sessions ended. Call after the revocation committed
    * in PostgreSQL (the source of truth). If Redis cannot take it, a node could believe a cached
@@ -97,6 +116,9 @@ export class AccessTokenService {
    */
   async markSessionsRevoked(sessionIds: readonly string[]): Promise<void> {
     if (sessionIds.length === 0) return;
+    if (!this.dependencies.isUp('redis')) {
+      throw new AppError(ErrorCode.UNAVAILABLE, 'The session has ended, but not every server could be told yet; try again shortly');
+    }
     const pipeline = this.redis.pipeline();
     for (const sid of sessionIds) pipeline.set(this.stateKey(sid), ENDED, 'EX', this.endedTtlSeconds());
     let results: [Error | null, unknown][] | null;

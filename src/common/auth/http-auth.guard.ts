@@ -9,6 +9,10 @@ const IS_PUBLIC = 'parley:isPublic';
 /** Marks a route that needs no bearer token (register, login, refresh, health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
+const ALLOWS_ENDED_SESSION = 'parley:allowsEndedSession';
+/** A route that takes the bearer token of a session that has already ended (logout: retrying it is a no-op). */
+export const AllowsEndedSession = (): MethodDecorator => SetMetadata(ALLOWS_ENDED_SESSION, true);
+
 type AuthedRequest = Request & { actor?: AuthenticatedActor };
 
 /** Every HTTP route requires `Authorization: Bearer <accessToken>` unless marked @Public(). */
@@ -27,7 +31,8 @@ export class HttpAuthGuard implements CanActivate {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw AppError.unauthenticated('Authorization: Bearer <accessToken> is required');
-    req.actor = await this.tokens.verify(match[1]);
+    const allowEnded = this.reflector.get<boolean | undefined>(ALLOWS_ENDED_SESSION, context.getHandler()) === true;
+    req.actor = await this.tokens.verify(match[1], { allowEnded });
     return true;
   }
 }

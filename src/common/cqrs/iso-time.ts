@@ -23,7 +23,10 @@ export function parseIsoTime(value: unknown, allowDateOnly = false): Date | null
   if (m[7] && !/^[Zz]$/.test(m[7]) && (Number(m[7].slice(1, 3)) > 23 || Number(m[7].slice(-2)) > 59)) return null;
   const text = m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : m[7] ? value.trim() : `${value.trim()}Z`;
   const parsed = Date.parse(text);
-  return Number.isNaN(parsed) ? null : new Date(parsed);
+  if (Number.isNaN(parsed)) return null;
+  // The offset may carry a time written in 9999 or 0001 across the edge: bound the instant too.
+  const utcYear = new Date(parsed).getUTCFullYear();
+  return utcYear >= 1 && utcYear <= 9999 ? new Date(parsed) : null;
 }
 
 /** A time field: parsed as above, refused with `message` otherwise. */

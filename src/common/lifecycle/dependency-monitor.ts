@@ -33,7 +33,11 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Whether the last probe found the dependency answering (true until a probe said otherwise). */
+  /**
+   * Whether the last probe found the dependency answering (true until a probe said otherwise).
+   * Callers with a fallback skip a dependency that is down instead of waiting for each of
+   * their calls to time out one after another.
+   */
   isUp(dependency: Dependency): boolean {
     return this.state.get(dependency)?.up ?? true;
   }

@@ -1,5 +1,6 @@
 import { Global, INestApplicationContext, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/config';
+import { DependencyMonitor } from './dependency-monitor';
 import { RealtimeEmitter } from '../../modules/realtime/realtime-emitter';
 
 /** The longest a shutdown waits for socket commands already running to answer. */
@@ -70,7 +71,7 @@ export class ShutdownState {
 }
 
 @Global()
-@Module({ providers: [ShutdownState], exports: [ShutdownState] })
+@Module({ providers: [ShutdownState, DependencyMonitor], exports: [ShutdownState, DependencyMonitor] })
 export class LifecycleModule {}
 
 /** Drains (see ShutdownState), then closes the app: what SIGTERM does, and what tests call. */

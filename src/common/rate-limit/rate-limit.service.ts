@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '../../config/config';
+import { DependencyMonitor } from '../lifecycle/dependency-monitor';
 import { REDIS } from '../redis/redis.module';
 
 /**
@@ -46,6 +47,8 @@ export interface LimitOutcome {
 
 export type RequestClass = 'reads' | 'writes' | 'search';
 
+const CATCH_UP_EVENTS = new Set(['messages.sync', 'conversation.delivered']);
+
 /**
  * Every request limit of the API, shared through Redis by all processes. When Redis does not
  * answer, each process falls back to counting on its own (rate-limiter-flexible's insurance
@@ -55,14 +58,20 @@ export type RequestClass = 'reads' | 'writes' | 'search';
 export class RateLimitService {
   private readonly logger = new Logger(RateLimitService.name);
   private readonly windows: Record<RequestClass, RateLimiterRedis>;
+  private readonly localWindows: Record<RequestClass, RateLimiterMemory>;
   private readonly localTats = new Map<string, number>();
   readonly sends: Bucket;
+  private readonly catchUp: Bucket;
+  private readonly events: Bucket;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dependencies: DependencyMonitor,
   ) {
     const { readsPerMinute, writesPerMinute, searchPerMinute } = config.rateLimits;
+    const local = (name: RequestClass, points: number) => new RateLimiterMemory({ keyPrefix: `local:${name}`, points, duration: 60 });
+    this.localWindows = { reads: local('reads', readsPerMinute), writes: local('writes', writesPerMinute), search: local('search', searchPerMinute) };
     const window = (name: RequestClass, points: number) =>
       new RateLimiterRedis({
         storeClient: redis,
@@ -70,19 +79,36 @@ export class RateLimitService {
         points,
         duration: 60,
         rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix: `local:${name}`, points, duration: 60 }),
+        insuranceLimiter: this.localWindows[name],
       });
     this.windows = { reads: window('reads', readsPerMinute), writes: window('writes', writesPerMinute), search: window('search', searchPerMinute) };
-    const { sendRatePerSecond, sendBurst } = config.realtime;
+    const { sendRatePerSecond, sendBurst, eventRatePerSecond, syncBurst } = config.realtime;
     this.sends = { name: 'send', intervalMs: 1000 / sendRatePerSecond, burst: sendBurst };
+    this.catchUp = { name: 'sync', intervalMs: 1000 / eventRatePerSecond, burst: syncBurst };
+    this.events = { name: 'event', intervalMs: 1000 / eventRatePerSecond, burst: 2 * eventRatePerSecond };
+  }
+
+  /**
+   * One socket event of a user: message.send from the send bucket (WS_SEND_RATE_PER_SECOND,
+   * bursts of WS_SEND_BURST, shared with REST sends); messages.sync and conversation.delivered
+   * (catching up after a reconnect, one per conversation) at WS_EVENT_RATE_PER_SECOND with
+   * bursts of WS_SYNC_BURST; every other event, unknown ones included, at
+   * WS_EVENT_RATE_PER_SECOND with bursts of twice that. 0 when allowed, else the ms to wait.
+   */
+  async takeSocketEvent(userId: string, event: string): Promise<number> {
+    const bucket = event === 'message.send' ? this.sends : CATCH_UP_EVENTS.has(event) ? this.catchUp : this.events;
+    const outcome = await this.take(bucket, userId);
+    return outcome.allowed ? 0 : outcome.retryAfterMs;
   }
 
   /** One request of a class for `key` (a user, or an address for anonymous callers), per minute. */
   async hit(requestClass: RequestClass, key: string): Promise<LimitOutcome> {
-    const limiter = this.windows[requestClass];
+    const shared = this.windows[requestClass];
+    // While Redis is known to be down, count locally at once rather than wait for a timeout.
+    const limiter = this.dependencies.isUp('redis') ? shared : this.localWindows[requestClass];
     const outcome = (res: RateLimiterRes, allowed: boolean): LimitOutcome => ({
       allowed,
-      limit: limiter.points,
+      limit: shared.points,
       remaining: Math.max(0, res.remainingPoints),
       resetMs: res.msBeforeNext,
       retryAfterMs: allowed ? 0 : Math.max(1, res.msBeforeNext),
@@ -99,6 +125,7 @@ export class RateLimitService {
   /** One event from the token bucket `bucket` of `key`; counted in this process alone while Redis does not answer. */
   async take(bucket: Bucket, key: string): Promise<LimitOutcome> {
     const redisKey = `${this.config.redis.keyPrefix}rl:ws:gcra:${bucket.name}:${key}`;
+    if (!this.dependencies.isUp('redis')) return this.takeLocally(bucket, redisKey);
     try {
       const [wait, remaining, reset] = (await this.redis.eval(GCRA, 1, redisKey, bucket.intervalMs, bucket.burst)) as [number, number, number];
       return { allowed: wait === 0, limit: bucket.burst, remaining, resetMs: reset, retryAfterMs: wait, local: false };

@@ -5,6 +5,9 @@ import { defer, filter, Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../../config/config';
 import { randomUUID } from 'node:crypto';
+import { AppError, ErrorCode } from '../errors/app-error';
+import { normalizeError } from '../errors/error-envelope';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ShutdownState } from '../lifecycle/shutdown';
 import { createStreamsAdapter, StreamsAdapterHandle } from './streams-adapter';
 
@@ -97,10 +100,21 @@ export class ParleyIoAdapter extends IoAdapter {
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const ack = args[args.length - 1];
       if (typeof ack !== 'function' || this.knownEvents.has(String(event))) return;
-      (ack as (reply: unknown) => void)({
-        ok: false,
-        error: { code: 'NOT_FOUND', message: `Unknown event ${JSON.stringify(String(event).slice(0, 64))}`, requestId: randomUUID() },
-      });
+      const reply = (err: unknown) => (ack as (r: unknown) => void)({ ok: false, error: { ...normalizeError(err).body, requestId: randomUUID() } });
+      const unknown = new AppError(ErrorCode.NOT_FOUND, `Unknown event ${JSON.stringify(String(event).slice(0, 64))}`);
+      // Counted like any other event of the user, so they cannot be used to flood.
+      const userId = (socket.data as { actor?: { userId: string } }).actor?.userId;
+      let limits: RateLimitService;
+      try {
+        limits = this.app.get(RateLimitService, { strict: false });
+      } catch {
+        return reply(unknown);
+      }
+      if (!userId) return reply(unknown);
+      limits.takeSocketEvent(userId, String(event)).then(
+        (retryAfterMs) => reply(retryAfterMs > 0 ? AppError.rateLimited(retryAfterMs) : unknown),
+        (err: unknown) => reply(err),
+      );
     });
   }
 

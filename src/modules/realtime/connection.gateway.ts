@@ -7,7 +7,8 @@ import type { Server } from 'socket.io';
 import { AccessTokenService } from '../../common/auth/access-token.service';
 import { WsExceptionFilter } from '../../common/errors/ws-exception.filter';
 import { AuthedSocket, sessionRoom, socketAuthMiddleware, userRoom, wsRefusal } from '../../common/ws/ws-auth';
-import { AppError } from '../../common/errors/app-error';
+import { AppError, ErrorCode } from '../../common/errors/app-error';
+import { DependencyMonitor } from '../../common/lifecycle/dependency-monitor';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RealtimeEmitter } from './realtime-emitter';
 import { dropSlowConsumers } from './slow-consumers';
@@ -29,6 +30,7 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
   server: Server;
 
   private slowConsumerTimer: NodeJS.Timeout | null = null;
+  private sessionSweepTimer: NodeJS.Timeout | null = null;
   private readonly offlineTimers = new Set<NodeJS.Timeout>();
   private readonly handshakes: Bucket;
 
@@ -39,12 +41,16 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     private readonly presence: PresenceService,
     private readonly announcer: PresenceAnnouncer,
     private readonly limits: RateLimitService,
+    private readonly dependencies: DependencyMonitor,
   ) {
     const perMinute = config.realtime.handshakesPerMinute;
     this.handshakes = { name: 'handshake', intervalMs: 60_000 / perMinute, burst: Math.max(1, Math.ceil(perMinute / 2)) };
   }
 
   afterInit(server: Server): void {
+    // Presence, the socket cap and the fan-out between nodes all live in Redis: while it is known
+    // to be down, refuse at once (the client retries) rather than wait out three timeouts.
+    server.use((_socket, next) => next(this.dependencies.isUp('redis') ? undefined : wsRefusal(new AppError(ErrorCode.UNAVAILABLE, 'Realtime is unavailable; retry shortly'))));
     server.use(socketAuthMiddleware(this.tokens));
     // Reconnect churn is bounded per user across nodes, before anything is written for the socket.
     server.use((socket, next) => {
@@ -64,6 +70,8 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
       );
     });
     this.emitter.attach(server);
+    this.sessionSweepTimer = setInterval(() => void this.closeEndedSessions(server), this.config.auth.sessionCacheSeconds * 1000);
+    this.sessionSweepTimer.unref();
     this.slowConsumerTimer = dropSlowConsumers(server, this.config.realtime.maxBufferedBytes, (socket, bytes) =>
       this.logger.warn({ socketId: socket.id, bytes }, 'dropping a socket that does not keep up'),
     );
@@ -71,6 +79,7 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
 
   onModuleDestroy(): void {
     if (this.slowConsumerTimer) clearInterval(this.slowConsumerTimer);
+    if (this.sessionSweepTimer) clearInterval(this.sessionSweepTimer);
     for (const timer of this.offlineTimers) clearTimeout(timer);
     this.offlineTimers.clear();
   }
@@ -145,6 +154,28 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
       this.offlineTimers.add(timer);
     } catch (err) {
       this.logger.warn({ err: safeError(err), userId }, 'presence update failed');
+    }
+  }
+
+  /**
+   * This node's sockets of sessions that have ended are closed, every SESSION_CACHE_SECONDS:
+   * the broadcast that normally closes them at once may have been lost (Redis away at logout
+   * or ban, a node that missed it), and a socket's events are not checked one by one.
+   */
+  private async closeEndedSessions(server: Server): Promise<void> {
+    const bySession = new Map<string, AuthedSocket[]>();
+    for (const socket of server.of('/').sockets.values()) {
+      const actor = (socket as AuthedSocket).data.actor as AuthedSocket['data']['actor'] | undefined;
+      if (!actor) continue;
+      bySession.set(actor.sessionId, [...(bySession.get(actor.sessionId) ?? []), socket as AuthedSocket]);
+    }
+    if (bySession.size === 0) return;
+    try {
+      for (const sessionId of await this.tokens.endedSessions([...bySession.keys()])) {
+        for (const socket of bySession.get(sessionId) ?? []) socket.disconnect(true);
+      }
+    } catch (err) {
+      this.logger.warn({ err: safeError(err) }, 'could not check the sessions of open sockets');
     }
   }
 

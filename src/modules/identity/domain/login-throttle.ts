@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { AppError } from '../../../common/errors/app-error';
+import { DependencyMonitor } from '../../../common/lifecycle/dependency-monitor';
+import { addressKey } from '../../../common/rate-limit/http-rate-limit.guard';
 import { REDIS } from '../../../common/redis/redis.module';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
 
@@ -23,26 +25,38 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly byIpAndName: RateLimiterRedis;
-  private readonly byName: RateLimiterRedis;
+  private readonly shared: { byIpAndName: RateLimiterRedis; byName: RateLimiterRedis };
+  private readonly local: { byIpAndName: RateLimiterMemory; byName: RateLimiterMemory };
 
   constructor(
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dependencies: DependencyMonitor,
   ) {
-    const limiter = (name: string, points: number, blockDuration = 0) =>
+    const memory = (name: string, points: number, blockDuration = 0) =>
+      new RateLimiterMemory({ keyPrefix: `local:${name}`, points, duration: WINDOW_SECONDS, blockDuration });
+    const limiter = (name: string, insurance: RateLimiterMemory) =>
       new RateLimiterRedis({
         storeClient: redis,
         keyPrefix: `${config.redis.keyPrefix}rl:login:${name}`,
-        points,
+        points: insurance.points,
         duration: WINDOW_SECONDS,
-        blockDuration,
+        blockDuration: insurance.blockDuration,
         rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix: `local:${name}`, points, duration: WINDOW_SECONDS, blockDuration }),
+        insuranceLimiter: insurance,
       });
-    this.byIpAndName = limiter('ip-name', config.auth.loginFailuresPerIpAndName, WINDOW_SECONDS);
-    // Only counted, never refused: far more points than any slowdown needs.
-    this.byName = limiter('name', 1_000_000);
+    // byName only counts, never refuses: far more points than any slowdown needs.
+    this.local = { byIpAndName: memory('ip-name', config.auth.loginFailuresPerIpAndName, WINDOW_SECONDS), byName: memory('name', 1_000_000) };
+    this.shared = { byIpAndName: limiter('ip-name', this.local.byIpAndName), byName: limiter('name', this.local.byName) };
+  }
+
+  /** Redis's counts, or this process's while Redis is known to be down (no waiting on timeouts). */
+  private get byIpAndName(): RateLimiterRedis | RateLimiterMemory {
+    return this.dependencies.isUp('redis') ? this.shared.byIpAndName : this.local.byIpAndName;
+  }
+
+  private get byName(): RateLimiterRedis | RateLimiterMemory {
+    return this.dependencies.isUp('redis') ? this.shared.byName : this.local.byName;
   }
 
   /** Before the password check: 429 for a blocked (address, name) pair, else a delay for a name under attack. */
@@ -68,6 +82,6 @@ export class LoginThrottle {
   }
 
   private pairKey(ip: string | undefined, login: string): string {
-    return `${ip ?? 'unknown'}|${login}`;
+    return `${addressKey(ip)}|${login}`;
   }
 }

@@ -1,9 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
 import { AppError, ErrorCode } from '../../../common/errors/app-error';
+import { DependencyMonitor } from '../../../common/lifecycle/dependency-monitor';
+import { addressKey, setRateLimitHeaders } from '../../../common/rate-limit/http-rate-limit.guard';
 import { REDIS } from '../../../common/redis/redis.module';
 
 /**
@@ -14,32 +16,38 @@ import { REDIS } from '../../../common/redis/redis.module';
  */
 @Injectable()
 export class AuthRateLimitGuard implements CanActivate, OnModuleInit {
-  private limiter: RateLimiterRedis;
+  private shared: RateLimiterRedis;
+  private local: RateLimiterMemory;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dependencies: DependencyMonitor,
   ) {}
 
   onModuleInit(): void {
-    this.limiter = new RateLimiterRedis({
+    this.local = new RateLimiterMemory({ keyPrefix: 'local:auth', points: this.config.auth.rateLimitPerMinute, duration: 60 });
+    this.shared = new RateLimiterRedis({
       storeClient: this.redis,
       keyPrefix: `${this.config.redis.keyPrefix}rl:auth`,
       points: this.config.auth.rateLimitPerMinute,
       duration: 60,
       rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix: 'local:auth', points: this.config.auth.rateLimitPerMinute, duration: 60 }),
+      insuranceLimiter: this.local,
     });
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     const route = req.route ? String((req.route as { path?: string }).path) : req.path;
+    const limiter = this.dependencies.isUp('redis') ? this.shared : this.local;
+    const res = context.switchToHttp().getResponse<Response>();
     try {
-      await this.limiter.consume(`ip:${route}:${req.ip ?? 'unknown'}`);
+      setRateLimitHeaders(res, await limiter.consume(`ip:${route}:${addressKey(req.ip)}`), this.config.auth.rateLimitPerMinute, 60);
     } catch (err) {
-      if (err instanceof RateLimiterRes) throw AppError.rateLimited(Math.max(1, err.msBeforeNext));
-      throw new AppError(ErrorCode.UNAVAILABLE, 'Rate limiter unavailable, try again shortly');
+      if (!(err instanceof RateLimiterRes)) throw new AppError(ErrorCode.UNAVAILABLE, 'Rate limiter unavailable, try again shortly');
+      setRateLimitHeaders(res, err, this.config.auth.rateLimitPerMinute, 60);
+      throw AppError.rateLimited(Math.max(1, err.msBeforeNext));
     }
     return true;
   }

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedActor } from '../../../common/auth/actor';
-import { CurrentActor, Public } from '../../../common/auth/http-auth.guard';
+import { AllowsEndedSession, CurrentActor, Public } from '../../../common/auth/http-auth.guard';
 import { RequestMeta } from '../../../common/cqrs/app-command';
 import { ErrorCode } from '../../../common/errors/app-error';
 import { ApiErrors, ReqMeta } from '../../../common/http/swagger';
@@ -58,9 +58,14 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @AllowsEndedSession()
   @ApiBearerAuth()
   @ApiBody({ type: LogoutCommand })
-  @ApiNoContentResponse({ description: 'The session named by the refresh token has ended' })
+  @ApiNoContentResponse({
+    description:
+      'The session named by the refresh token has ended, every server knows it, and its sockets are closed. Idempotent: a retry, even with the ended session\'s own access token, answers 204 again. ' +
+      '503 when not every server could be told yet (the session has ended all the same): retry.',
+  })
   @ApiErrors(VALIDATION_FAILED, UNAUTHENTICATED)
   async logout(@Body() body: unknown, @CurrentActor() actor: AuthenticatedActor): Promise<void> {
     await this.commands.execute(LogoutCommand.create(body, { actor }));

@@ -41,7 +41,10 @@ export class MessagingGateway implements OnGatewayConnection {
       const hint = await this.queries.execute(ListSyncStateQuery.create(since ? { since: since.toISOString() } : {}, { actor: socket.data.actor }));
       socket.emit('sync.required', hint);
     } catch (err) {
-      this.logger.warn({ err: safeError(err), userId: socket.data.actor.userId }, 'could not compute sync.required');
+      // Without its hint the device would not know what it missed: close the transport, so the
+      // client reconnects by itself (and gets the hint once the database answers).
+      this.logger.warn({ err: safeError(err), userId: socket.data.actor.userId }, 'could not compute sync.required; closing the connection');
+      socket.conn.close();
     }
   }
 

@@ -61,9 +61,13 @@ export class BanUserHandler implements ICommandHandler<BanUserCommand> {
     });
     // Access tokens of ended sessions are refused before any socket is closed, so a
     // closed socket's reconnect with its old token fails.
-    await this.accessTokens.markSessionsRevoked(outcome.sessionIds);
-    // Published on a repeated ban too: closing sockets again is harmless and heals a lost broadcast.
-    this.events.publish(new UserBannedEvent(cmd.userId, outcome.sessionIds));
+    try {
+      await this.accessTokens.markSessionsRevoked(outcome.sessionIds);
+    } finally {
+      // Published on a repeated ban too, and when Redis could not take the marker: closing
+      // sockets again is harmless and heals a lost broadcast.
+      this.events.publish(new UserBannedEvent(cmd.userId, outcome.sessionIds));
+    }
     return { userId: cmd.userId, bannedAt: outcome.bannedAt.toISOString(), reason: outcome.reason };
   }
 }

@@ -28,13 +28,18 @@ export class LogoutHandler implements ICommandHandler<LogoutCommand> {
     );
     const row = rows[0];
     if (!row || !secretMatches(parsed.secret, row.token_hash)) return;
-    const revoked = await this.dataSource
+    await this.dataSource
       .createQueryBuilder()
       .update(SessionEntity)
       .set({ revokedAt: () => 'now()' })
       .where('id = :id AND revoked_at IS NULL', { id: row.session_id })
       .execute();
-    await this.accessTokens.markSessionsRevoked([row.session_id]);
-    if (revoked.affected) this.events.publish(new SessionRevokedEvent(cmd.actor.userId, row.session_id, 'logout'));
+    // Committed. The session's sockets are closed whether or not Redis takes the marker (a
+    // retry does both again); 204 only once it has.
+    try {
+      await this.accessTokens.markSessionsRevoked([row.session_id]);
+    } finally {
+      this.events.publish(new SessionRevokedEvent(cmd.actor.userId, row.session_id, 'logout'));
+    }
   }
 }

@@ -40,6 +40,7 @@ describe('RefreshSessionHandler', () => {
     token_hash: token.hash,
     expires_at: new Date(Date.now() + 60_000),
     used_at: null,
+    used_ms_ago: null,
     revoked_at: null,
     user_id: '0190c7c0-0000-7000-8000-0000000000aa',
     role: 'user',
@@ -55,7 +56,7 @@ describe('RefreshSessionHandler', () => {
   });
 
   it('gives a token rotated a moment ago (another tab of the session) a fresh pair of the same session, leaving it used', async () => {
-    const h = harness({ ...base, used_at: new Date(Date.now() - 3000) });
+    const h = harness({ ...base, used_at: new Date(Date.now() - 3000), used_ms_ago: 3000 });
     await expect(h.handler.execute(cmd)).resolves.toEqual(h.issued);
     expect(h.sessions.issue).toHaveBeenCalledWith(expect.anything(), { id: base.user_id }, base.session_id);
     expect(h.statements.some((s) => s.startsWith('UPDATE refresh_tokens'))).toBe(false);
@@ -64,7 +65,7 @@ describe('RefreshSessionHandler', () => {
   });
 
   it('treats a token used longer ago than the grace as theft: revokes the session, its access tokens, and answers 401', async () => {
-    const h = harness({ ...base, used_at: new Date(Date.now() - 11_000) });
+    const h = harness({ ...base, used_at: new Date(Date.now() - 11_000), used_ms_ago: 11_000 });
     const err = await appErrorOf(h.handler.execute(cmd));
     expect(err.code).toBe(ErrorCode.UNAUTHENTICATED);
     expect(h.statements).toContain('UPDATE sessions SET revoked_at = now() WHERE id = $1');

@@ -17,6 +17,8 @@ export interface TokenRow {
   token_hash: Buffer;
   expires_at: Date;
   used_at: Date | null;
+  /** Milliseconds since used_at, on the database's clock (the one that wrote it). */
+  used_ms_ago: number | null;
   revoked_at: Date | null;
   user_id: string;
   role: 'user' | 'admin';
@@ -47,7 +49,8 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
 
     const outcome = await inTransaction(this.dataSource, async (manager): Promise<Outcome> => {
       const rows: TokenRow[] = await manager.query(
-        `SELECT t.id, t.session_id, t.token_hash, t.expires_at, t.used_at, s.revoked_at, s.user_id, u.role, u.banned_at
+        `SELECT t.id, t.session_id, t.token_hash, t.expires_at, t.used_at, (extract(epoch FROM now() - t.used_at) * 1000)::float8 AS used_ms_ago,
+                s.revoked_at, s.user_id, u.role, u.banned_at
            FROM refresh_tokens t
            JOIN sessions s ON s.id = t.session_id
            JOIN users u ON u.id = s.user_id
@@ -58,7 +61,7 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
       const row = rows[0];
       if (!row || !secretMatches(parsed.secret, row.token_hash) || row.revoked_at) return { kind: 'refused' };
       const graceMs = this.config.auth.refreshReuseGraceSeconds * 1000;
-      if (row.used_at && Date.now() - row.used_at.getTime() > graceMs) {
+      if (row.used_at && (row.used_ms_ago ?? Infinity) > graceMs) {
         await manager.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1`, [row.session_id]);
         return { kind: 'reused', userId: row.user_id, sessionId: row.session_id };
       }
@@ -72,8 +75,11 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
 
     if (outcome.kind === 'rotated') return outcome.tokens;
     if (outcome.kind === 'reused') {
-      await this.accessTokens.markSessionsRevoked([outcome.sessionId]);
-      this.events.publish(new SessionRevokedEvent(outcome.userId, outcome.sessionId, 'token_reuse'));
+      try {
+        await this.accessTokens.markSessionsRevoked([outcome.sessionId]);
+      } finally {
+        this.events.publish(new SessionRevokedEvent(outcome.userId, outcome.sessionId, 'token_reuse'));
+      }
     }
     throw invalid();
   }
