@@ -175,7 +175,7 @@ describe('hardening: sessions and credentials (e2e)', () => {
 
     it('logout answers 204 only once every node can be told; with Redis away the session is still ended everywhere and its sockets close', async () => {
       const redis = await startOwnRedis();
-      const app = await startApp({ REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '500' });
+      const app = await startApp({ REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '500', REDIS_FALLBACK_AFTER_MS: '200' });
       try {
         const u = await registerUser(app.url);
         await request(app.url).get('/v1/users/me').set(...bearer(u.accessToken)).expect(200);

@@ -84,7 +84,7 @@ describe('hardening: limits on every route and on reconnect churn (e2e)', () => 
 
   it('with Redis away, each process counts on its own instead of failing every request', async () => {
     const redis = await startOwnRedis();
-    const app = await startApp({ REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '300', RATE_LIMIT_READS_PER_MINUTE: '3' });
+    const app = await startApp({ REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '300', REDIS_FALLBACK_AFTER_MS: '100', RATE_LIMIT_READS_PER_MINUTE: '3' });
     try {
       const u = await registerUser(app.url);
       await redis.stop();

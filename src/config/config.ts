@@ -92,6 +92,13 @@ export class EnvironmentVariables {
   @Max(60000)
   REDIS_CONNECT_TIMEOUT_MS = 2000;
 
+  /** A call with a fallback (the session cache: PostgreSQL; rate limits: this process) waits this long for Redis before it takes it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  REDIS_FALLBACK_AFTER_MS = 250;
+
   /** Prefix for every Redis key this process writes (lets tests and tenants share one Redis). */
   @IsString()
   @Matches(/^[A-Za-z0-9:_-]*$/, { message: 'REDIS_KEY_PREFIX may only contain letters, digits, ":", "_" and "-"' })
@@ -358,7 +365,7 @@ export interface AppConfig {
   dataDir: string;
   http: { host: string; port: number; trustProxy: boolean | number | string; corsOrigins: string[] | '*'; docsEnabled: boolean };
   database: { url: string; poolSize: number; migrationsRun: boolean; statementTimeoutMs: number; lockTimeoutMs: number; connectTimeoutMs: number };
-  redis: { url: string; keyPrefix: string; commandTimeoutMs: number; connectTimeoutMs: number };
+  redis: { url: string; keyPrefix: string; commandTimeoutMs: number; connectTimeoutMs: number; fallbackAfterMs: number };
   auth: {
     accessSecret: string;
     /** Where the signing key came from: configured, or generated and kept in DATA_DIR. */
@@ -504,7 +511,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockTimeoutMs: vars.DATABASE_LOCK_TIMEOUT_MS,
       connectTimeoutMs: vars.DATABASE_CONNECT_TIMEOUT_MS,
     },
-    redis: { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX, commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS, connectTimeoutMs: vars.REDIS_CONNECT_TIMEOUT_MS },
+    redis: {
+      url: vars.REDIS_URL,
+      keyPrefix: vars.REDIS_KEY_PREFIX,
+      commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
+      connectTimeoutMs: vars.REDIS_CONNECT_TIMEOUT_MS,
+      fallbackAfterMs: vars.REDIS_FALLBACK_AFTER_MS,
+    },
     auth: {
       accessSecret: vars.JWT_ACCESS_SECRET ?? dataDirSecret(dataDir),
       accessSecretSource: vars.JWT_ACCESS_SECRET ? ('env' as const) : ('data-dir' as const),

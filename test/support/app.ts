@@ -43,6 +43,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     WS_HANDSHAKES_PER_MINUTE: '100000',
     // Two cores shared by every suite: an event loop can stall past the production default.
     REDIS_COMMAND_TIMEOUT_MS: '5000',
+    REDIS_FALLBACK_AFTER_MS: '2000',
     // Offline at once, unless a test is about the delay.
     PRESENCE_OFFLINE_DELAY_MS: '0',
     // Nothing balances test traffic: closing needs no drain time (its own test sets one).

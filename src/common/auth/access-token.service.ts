@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { AppError, ErrorCode } from '../errors/app-error';
-import { DependencyMonitor } from '../lifecycle/dependency-monitor';
+import { DependencyMonitor, withTimeout } from '../lifecycle/dependency-monitor';
 import { REDIS } from '../redis/redis.module';
 import { AccessTokenClaims, AuthenticatedActor } from './actor';
 
@@ -75,7 +75,7 @@ export class AccessTokenService {
   async isRevoked(sessionId: string): Promise<boolean> {
     const key = this.stateKey(sessionId);
     const redisUp = this.dependencies.isUp('redis');
-    const cached = redisUp ? await this.redis.get(key).catch(() => undefined) : undefined;
+    const cached = redisUp ? await this.cachedState(key) : undefined;
     if (cached === ENDED) return true;
     if (cached === LIVE) return false;
     let ended: boolean;
@@ -94,6 +94,15 @@ export class AccessTokenService {
       await this.redis.set(key, ended ? ENDED : LIVE, 'EX', ttl, 'NX').catch(() => undefined);
     }
     return ended;
+  }
+
+  /** The cached state, or undefined when Redis does not answer in time (PostgreSQL answers instead). */
+  private async cachedState(key: string): Promise<string | null | undefined> {
+    try {
+      return await withTimeout(this.redis.get(key), this.config.redis.fallbackAfterMs);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Of these sessions, the ones that have ended (or no longer exist), as PostgreSQL says. */

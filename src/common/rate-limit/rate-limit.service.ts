@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { DependencyMonitor } from '../lifecycle/dependency-monitor';
+import { DependencyMonitor, withTimeout } from '../lifecycle/dependency-monitor';
 import { REDIS } from '../redis/redis.module';
 
 /**
@@ -56,7 +56,6 @@ const CATCH_UP_EVENTS = new Set(['messages.sync', 'conversation.delivered']);
  */
 @Injectable()
 export class RateLimitService {
-  private readonly logger = new Logger(RateLimitService.name);
   private readonly windows: Record<RequestClass, RateLimiterRedis>;
   private readonly localWindows: Record<RequestClass, RateLimiterMemory>;
   private readonly localTats = new Map<string, number>();
@@ -115,10 +114,17 @@ export class RateLimitService {
       local: false,
     });
     try {
-      return outcome(await limiter.consume(key), true);
+      return outcome(await withTimeout(limiter.consume(key), this.config.redis.fallbackAfterMs), true);
     } catch (err) {
       if (err instanceof RateLimiterRes) return outcome(err, false);
-      throw err;
+      if (limiter !== shared) throw err;
+      // Redis did not answer in time: this request is counted locally.
+      try {
+        return outcome(await this.localWindows[requestClass].consume(key), true);
+      } catch (local) {
+        if (local instanceof RateLimiterRes) return outcome(local, false);
+        throw local;
+      }
     }
   }
 
@@ -127,10 +133,13 @@ export class RateLimitService {
     const redisKey = `${this.config.redis.keyPrefix}rl:ws:gcra:${bucket.name}:${key}`;
     if (!this.dependencies.isUp('redis')) return this.takeLocally(bucket, redisKey);
     try {
-      const [wait, remaining, reset] = (await this.redis.eval(GCRA, 1, redisKey, bucket.intervalMs, bucket.burst)) as [number, number, number];
+      const [wait, remaining, reset] = (await withTimeout(this.redis.eval(GCRA, 1, redisKey, bucket.intervalMs, bucket.burst), this.config.redis.fallbackAfterMs)) as [
+        number,
+        number,
+        number,
+      ];
       return { allowed: wait === 0, limit: bucket.burst, remaining, resetMs: reset, retryAfterMs: wait, local: false };
-    } catch (err) {
-      this.logger.debug({ err: (err as Error).message }, 'rate limit counted locally: Redis did not answer');
+    } catch {
       return this.takeLocally(bucket, redisKey);
     }
   }
