@@ -1,7 +1,7 @@
 import { Socket } from 'socket.io-client';
 import request from 'supertest';
 import { startApp, TestApp } from './support/app';
-import { bearer, expectError, registerUser, RegisteredUser } from './support/factories';
+import { bearer, expectError, registerUser } from './support/factories';
 import { startOwnRedis } from './support/own-redis';
 import { connect, connectError, emitAck, nextEvent } from './support/socket';
 import { uniqueName } from './support/test-env';
