@@ -30,10 +30,8 @@ import net from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { ensureDatabase, runMigrationsLocked } from '../src/database/migrate';
+import { prepareDatabase } from '../src/bootstrap';
 import { startApp, testJwtSecret, TestApp } from './support/app';
 import { freshUsername } from './support/factories';
 import {
@@ -1088,11 +1086,7 @@ describe('fuzz: hostile input on every operation and event (e2e)', () => {
     dbName = uniqueName('parley_test_fuzz');
     const url = databaseUrl(dbName);
     assertTestDatabase(url);
-    await ensureDatabase(url);
-    const ds = new DataSource({ ...dataSourceOptions(loadConfig({ DATABASE_URL: url })), extra: { max: 2 } });
-    await ds.initialize();
-    await runMigrationsLocked(ds);
-    await ds.destroy();
+    await prepareDatabase(loadConfig({ DATABASE_URL: url }));
     t = await startApp({
       DATABASE_URL: url,
       // Limits must not mask answers: every limit at (or near) its maximum.

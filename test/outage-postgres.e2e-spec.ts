@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { ensureDatabase, runMigrationsLocked } from '../src/database/migrate';
+import { prepareDatabase } from '../src/bootstrap';
 import { startApp, TestApp } from './support/app';
 import { registerUser, RegisteredUser } from './support/factories';
 import {
@@ -63,14 +61,7 @@ describe('PostgreSQL outage under load (e2e)', () => {
     logs = captureAppLogs((raw) => raw.includes('"context":"Dependencies"') || /^\{"level":(50|60),/.test(raw));
     pg = await startOwnPostgres();
     const url = pg.databaseUrl(DATABASE);
-    await ensureDatabase(url);
-    const migrator = new DataSource({ ...dataSourceOptions(loadConfig({ DATABASE_URL: url })), extra: { max: 2 } });
-    await migrator.initialize();
-    try {
-      await runMigrationsLocked(migrator);
-    } finally {
-      await migrator.destroy();
-    }
+    await prepareDatabase(loadConfig({ DATABASE_URL: url }));
     proxy = await startPausableProxy(pg.port);
     t = await startApp({
       DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}/${DATABASE}`,

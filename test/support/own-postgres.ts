@@ -1,11 +1,10 @@
-import { ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import vm from 'node:vm';
 import { freePort } from './free-port';
+import { onHostExit, startReaper } from './reaper';
 
 /**
  * A throwaway PostgreSQL cluster of a test's own (its own data directory, port and socket
@@ -183,36 +182,4 @@ function newestDebianBinDir(): string | undefined {
 
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * A detached shell that runs `script` (with `args` as $1...) once this process is gone, however it
- * died, SIGKILL included: its stdin is a pipe whose other end only we hold, so `read` returns at
- * our death. The postmaster is a daemon (pg_ctl detaches it), so nothing else would stop it.
- * Killed unused by close() or by the exit handler.
- */
-function startReaper(script: string, args: string[]): ChildProcess {
-  const reaper = spawn('/bin/sh', ['-c', `read -r _; ${script}`, 'sh', ...args], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], cwd: os.tmpdir() });
-  reaper.stdin?.on('error', () => undefined);
-  // Neither the reaper nor its pipe keeps the test process alive.
-  reaper.unref();
-  (reaper.stdin as net.Socket | null)?.unref();
-  return reaper;
-}
-
-// Jest hands each test file a copy of `process` whose 'exit' event never fires: listen on the real one.
-const hostProcess = vm.runInThisContext('process') as NodeJS.Process;
-const onExitKills = new Set<() => void>();
-const killAll = () => {
-  for (const kill of onExitKills) kill();
-};
-
-/** Runs `kill` (synchronously) if the process exits while it is registered; returns the unregistration. */
-function onHostExit(kill: () => void): () => void {
-  if (onExitKills.size === 0) hostProcess.on('exit', killAll);
-  onExitKills.add(kill);
-  return () => {
-    onExitKills.delete(kill);
-    if (onExitKills.size === 0) hostProcess.off('exit', killAll);
-  };
 }

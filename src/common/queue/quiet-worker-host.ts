@@ -17,3 +17,13 @@ export function quietQueue(queue: Queue): Queue {
   queue.on('error', () => undefined);
   return queue;
 }
+
+/**
+ * Registers (or updates) a job that repeats every `everyMs` on `queue`; idempotent, so every
+ * worker may do it at start and one scheduler results. The queue's connection errors are left
+ * to the DependencyMonitor.
+ */
+export async function scheduleEvery(queue: Queue, schedulerId: string, everyMs: number, jobName: string): Promise<void> {
+  quietQueue(queue);
+  await queue.upsertJobScheduler(schedulerId, { every: everyMs }, { name: jobName, opts: { removeOnComplete: true, removeOnFail: 100 } });
+}

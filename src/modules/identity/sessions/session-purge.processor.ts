@@ -1,5 +1,5 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { QuietWorkerHost, quietQueue } from '../../../common/queue/quiet-worker-host';
+import { QuietWorkerHost, scheduleEvery } from '../../../common/queue/quiet-worker-host';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -63,15 +63,9 @@ export class SessionPurgeScheduler implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(IDENTITY_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    quietQueue(queue);
-  }
+  ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      PURGE_SCHEDULER_ID,
-      { every: this.config.sessionPurgeSweepSeconds * 1000 },
-      { name: 'purge', opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
+  onApplicationBootstrap(): Promise<void> {
+    return scheduleEvery(this.queue, PURGE_SCHEDULER_ID, this.config.sessionPurgeSweepSeconds * 1000, 'purge');
   }
 }

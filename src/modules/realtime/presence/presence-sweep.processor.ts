@@ -1,5 +1,5 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { QuietWorkerHost, quietQueue } from '../../../common/queue/quiet-worker-host';
+import { QuietWorkerHost, scheduleEvery } from '../../../common/queue/quiet-worker-host';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
@@ -40,15 +40,9 @@ export class PresenceSweepScheduler implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(PRESENCE_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    quietQueue(queue);
-  }
+  ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      SWEEP_SCHEDULER_ID,
-      { every: this.config.realtime.presenceSweepMs },
-      { name: 'sweep', opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
+  onApplicationBootstrap(): Promise<void> {
+    return scheduleEvery(this.queue, SWEEP_SCHEDULER_ID, this.config.realtime.presenceSweepMs, 'sweep');
   }
 }
