@@ -124,6 +124,8 @@ export function spawnApi(opts: { port: number; url: string; redisPrefix: string;
       MIGRATIONS_RUN: 'false',
       // No load balancer to drain: stop at once.
       SHUTDOWN_DRAIN_MS: '0',
+      // Every bench socket connects from this machine.
+      WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
       ...opts.env,
     },
   });

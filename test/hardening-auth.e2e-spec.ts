@@ -205,6 +205,61 @@ describe('hardening: sessions and credentials (e2e)', () => {
     });
   });
 
+  it("a token is its session's user's only: another user's id with a valid session, or no expiry, is refused", async () => {
+    const [owner, other] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+    const [session] = await db.query(`SELECT id FROM sessions WHERE user_id = $1`, [owner.id]);
+    // The real token first, so the session's state is cached as live.
+    await request(t.url).get('/v1/users/me').set(...bearer(owner.accessToken)).expect(200);
+    const sign = (claims: object, opts: object = { expiresIn: 900 }) => new JwtService().sign({ typ: 'access', ...claims }, { secret: t.config.auth.accessSecret, ...opts });
+    expectError(await request(t.url).get('/v1/users/me').set(...bearer(sign({ sub: other.id, sid: session.id }))), 401, 'UNAUTHENTICATED');
+    expectError(await request(t.url).get('/v1/users/me').set(...bearer(sign({ sub: owner.id, sid: session.id }, {}))), 401, 'UNAUTHENTICATED');
+    const upper = await request(t.url).get('/v1/users/me').set(...bearer(sign({ sub: owner.id.toUpperCase(), sid: session.id.toUpperCase() }))).expect(200);
+    expect(upper.body.id).toBe(owner.id);
+  });
+
+  it('counts login attempts before the password check (racing ones cannot slip past) and an account once, by username or email', async () => {
+    const strict = await startApp({ LOGIN_FAILURES_PER_IP_AND_NAME: '3', LOGIN_SLOWDOWN_AFTER_FAILURES: '1000', REDIS_KEY_PREFIX: `${process.env.PARLEY_TEST_REDIS_PREFIX ?? ''}${uniqueName('race')}:` });
+    try {
+      const [u, v] = await Promise.all([registerUser(strict.url), registerUser(strict.url)]);
+      const racing = await Promise.all(Array.from({ length: 10 }, () => request(strict.url).post('/v1/auth/login').send({ login: u.username, password: 'wrong password' })));
+      expect(racing.filter((r) => r.status === 401)).toHaveLength(3);
+      expect(racing.filter((r) => r.status === 429)).toHaveLength(7);
+      const alternating: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        alternating.push((await request(strict.url).post('/v1/auth/login').send({ login: i % 2 ? v.email : v.username, password: 'wrong password' })).status);
+      }
+      expect(alternating).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('a Redis that lost its keys learns the open sockets back: presence and the socket cap come back by themselves', async () => {
+    const redis = await startOwnRedis();
+    const app = await startApp({ REDIS_URL: redis.url, PRESENCE_TTL_MS: '1500', WS_MAX_SOCKETS_PER_USER: '1' });
+    try {
+      const [u, contact] = await Promise.all([registerUser(app.url), registerUser(app.url)]);
+      await request(app.url).post('/v1/conversations/direct').set(...bearer(contact.accessToken)).send({ userId: u.id }).expect(201);
+      track(await connect(app.url, { token: u.accessToken }));
+      const presence = async () => (await request(app.url).get('/v1/presence').query({ userIds: u.id }).set(...bearer(contact.accessToken)).expect(200)).body[0].status;
+      expect(await presence()).toBe('online');
+      await redis.stop();
+      await redis.start();
+      // Every refresh (a third of PRESENCE_TTL_MS) vouches for this node's sockets again.
+      let status = 'offline';
+      for (let i = 0; i < 30 && status !== 'online'; i += 1) {
+        await sleep(200);
+        status = await presence().catch(() => 'offline');
+      }
+      expect(status).toBe('online');
+      // And the cap counts the socket again: a second one is refused.
+      expect((await connect(app.url, { token: u.accessToken }).catch((e: ConnectError) => e)) as ConnectError).toMatchObject({ message: 'RATE_LIMITED' });
+    } finally {
+      await app.close();
+      await redis.close();
+    }
+  });
+
   it('a socket of a session that ended without its broadcast (a node that missed it) is closed within SESSION_CACHE_SECONDS', async () => {
     const quick = await startApp({ SESSION_CACHE_SECONDS: '1' });
     try {
@@ -250,7 +305,7 @@ describe('hardening: sessions and credentials (e2e)', () => {
     });
 
     it('bounds the password hashing at once: beyond the queue a login is refused with 503 and Retry-After, never queued without end', async () => {
-      const busy = await startApp({ PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '1' });
+      const busy = await startApp({ PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '1', LOGIN_FAILURES_PER_IP_AND_NAME: '100' });
       try {
         const u = await registerUser(busy.url);
         const answers = await Promise.all(

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startApp, TestApp } from './support/app';
 import { bearer, expectError, freshUsername, registerUser, RegisteredUser } from './support/factories';
-import { connect, nextEvent } from './support/socket';
+import { connect, emitAck, nextEvent } from './support/socket';
 import { uniqueName } from './support/test-env';
 
 interface ConversationEvent {
@@ -95,6 +95,62 @@ describe('hardening: fan-out and privacy (e2e)', () => {
     await request(a.url).patch(`/v1/conversations/${id}`).set(...bearer(owner.accessToken)).send({ name: 'Bigger' }).expect(200);
     expect((await watcherRename).unreadCount).toBe(2);
     expect(await entriesSince(renamed)).toBe(1);
+  });
+
+  it('tells a member who joined later nothing of the messages before their join point, and each reactor sees `me` on their own reactions', async () => {
+    const [owner, reactor, late] = await Promise.all([registerUser(a.url), registerUser(a.url), registerUser(a.url)]);
+    const group = await request(a.url).post('/v1/conversations').set(...bearer(owner.accessToken)).send({ name: 'History', memberIds: [reactor.id] }).expect(201);
+    const id = group.body.id as string;
+    const before = await request(a.url).post(`/v1/conversations/${id}/messages`).set(...bearer(owner.accessToken)).send({ content: 'before the newcomer: secret plan', clientMessageId: uniqueName('m') }).expect(201);
+    await request(a.url).put(`/v1/messages/${before.body.id}/reactions/${encodeURIComponent('👍')}`).set(...bearer(reactor.accessToken)).expect(204);
+    const [lateOnB, reactorOnA] = await Promise.all([open(b, late), open(a, reactor)]);
+    const seenByLate: [string, unknown][] = [];
+    lateOnB.onAny((event: string, payload: unknown) => seenByLate.push([event, payload]));
+    const lateUpdated = nextEvent<ConversationEvent & { lastMessage: unknown }>(lateOnB, 'conversation.updated', 5000, (c) => c.id === id);
+    const reactorUpdated = nextEvent<ConversationEvent & { lastMessage: { reactions: { emoji: string; me: boolean }[] } | null }>(reactorOnA, 'conversation.updated', 5000, (c) => c.id === id);
+    await request(a.url).post(`/v1/conversations/${id}/members`).set(...bearer(owner.accessToken)).send({ userIds: [late.id] }).expect(200);
+    expect((await lateUpdated).lastMessage).toBeNull();
+    expect((await reactorUpdated).lastMessage?.reactions).toEqual([{ emoji: '👍', count: 1, me: true }]);
+
+    // Edited, reacted to and deleted after the newcomer joined: none of it reaches them; the reactor's edit event says `me`.
+    const reactorEdit = nextEvent<{ id: string; reactions: { emoji: string; count: number; me: boolean }[] }>(reactorOnA, 'message.updated', 5000);
+    await request(a.url).patch(`/v1/messages/${before.body.id}`).set(...bearer(owner.accessToken)).send({ content: 'edited: secret plan v2' }).expect(200);
+    expect((await reactorEdit).reactions).toEqual([{ emoji: '👍', count: 1, me: true }]);
+    await request(a.url).put(`/v1/messages/${before.body.id}/reactions/${encodeURIComponent('🎉')}`).set(...bearer(owner.accessToken)).expect(204);
+    const deleted = nextEvent(reactorOnA, 'message.deleted', 5000);
+    await request(a.url).delete(`/v1/messages/${before.body.id}`).set(...bearer(owner.accessToken)).expect(204);
+    await deleted;
+    // A message after the join does reach them (the positive control), and is the last thing they saw.
+    const after = nextEvent<{ content: string }>(lateOnB, 'message.created', 5000);
+    await request(a.url).post(`/v1/conversations/${id}/messages`).set(...bearer(owner.accessToken)).send({ content: 'after the join', clientMessageId: uniqueName('m') }).expect(201);
+    expect((await after).content).toBe('after the join');
+    const leaked = seenByLate.filter(([event, payload]) => ['message.updated', 'message.deleted', 'reaction.added', 'reaction.removed'].includes(event) || JSON.stringify(payload).includes('secret plan'));
+    expect(leaked).toEqual([]);
+  });
+
+  it('lets nothing pass a block in a direct conversation: no typing, edits or reactions, and no read receipts to the blocker', async () => {
+    const [blocker, blocked] = await Promise.all([registerUser(a.url), registerUser(a.url)]);
+    const conv = await request(a.url).post('/v1/conversations/direct').set(...bearer(blocker.accessToken)).send({ userId: blocked.id }).expect(201);
+    const id = conv.body.id as string;
+    const mine = await request(a.url).post(`/v1/conversations/${id}/messages`).set(...bearer(blocked.accessToken)).send({ content: 'hi', clientMessageId: uniqueName('m') }).expect(201);
+    const theirs = await request(a.url).post(`/v1/conversations/${id}/messages`).set(...bearer(blocker.accessToken)).send({ content: 'hello', clientMessageId: uniqueName('m') }).expect(201);
+    await request(a.url).put(`/v1/users/me/blocks/${blocked.id}`).set(...bearer(blocker.accessToken)).expect(204);
+    const blockerSocket = await open(a, blocker);
+    const got: string[] = [];
+    blockerSocket.onAny((event: string) => got.push(event));
+    const blockedSocket = await open(b, blocked);
+    const acks = await Promise.all([
+      emitAck(blockedSocket, 'typing', { conversationId: id, isTyping: true }),
+      emitAck(blockedSocket, 'message.edit', { messageId: mine.body.id, content: 'still talking to you' }),
+      emitAck(blockedSocket, 'reaction.add', { messageId: theirs.body.id, emoji: '👎' }),
+    ]);
+    expect(acks.map((ack) => ack.error?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    // Reading is the reader's own business: it moves their pointer, and tells only their own devices.
+    const own = nextEvent(blockedSocket, 'conversation.read', 3000);
+    expect((await emitAck(blockedSocket, 'conversation.read', { conversationId: id, seq: 2 })).ok).toBe(true);
+    await own;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.filter((e) => e !== 'sync.required')).toEqual([]);
   });
 
   describe('groupInvites', () => {

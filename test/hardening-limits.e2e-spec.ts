@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { Socket } from 'socket.io-client';
+import WebSocket from 'ws';
 import request from 'supertest';
 import { startApp, TestApp } from './support/app';
 import { bearer, expectError, registerUser } from './support/factories';
@@ -79,6 +81,80 @@ describe('hardening: limits on every route and on reconnect churn (e2e)', () => 
       expect(ack).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
       await sleep(1100);
       expect((await emitAck(socket, 'message.send', { conversationId: conv.body.id, content: 'a second later', clientMessageId: uniqueName('s') })).ok).toBe(true);
+    });
+  });
+
+  describe('one user cannot take a process', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp({
+        REDIS_KEY_PREFIX: prefix('busy'),
+        RATE_LIMIT_SEARCH_PER_MINUTE: '5',
+        MAX_CONCURRENT_REQUESTS_PER_USER: '2',
+        SEARCH_CONCURRENCY: '1',
+        WS_MAX_CONNECTIONS_PER_ADDRESS: '4',
+      });
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('socket search counts against the same per-minute budget as REST search', async () => {
+      const u = await registerUser(t.url);
+      for (let i = 0; i < 3; i += 1) await request(t.url).get('/v1/search/messages?q=hello').set(...bearer(u.accessToken)).expect(200);
+      const socket = track(await connect(t.url, { token: u.accessToken }));
+      const acks = [];
+      for (let i = 0; i < 4; i += 1) acks.push(await emitAck(socket, 'messages.search', { q: 'hello' }));
+      expect(acks.map((ack) => ack.ok || ack.error?.code)).toEqual([true, true, 'RATE_LIMITED', 'RATE_LIMITED']);
+    });
+
+    it('runs at most MAX_CONCURRENT_REQUESTS_PER_USER of one user at once: a few more wait, the excess gets 429 at once; others are served', async () => {
+      const [greedy, other] = await Promise.all([registerUser(t.url), registerUser(t.url)]);
+      const group = await request(t.url).post('/v1/conversations').set(...bearer(greedy.accessToken)).send({ name: 'Slow', memberIds: [other.id] }).expect(201);
+      // Renames wait on the conversation's lock while a transaction of the test holds it: slow requests.
+      const db = new Client({ connectionString: process.env.PARLEY_TEST_DATABASE_URL });
+      await db.connect();
+      try {
+        await db.query('BEGIN');
+        await db.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [group.body.id]);
+        const started = Date.now();
+        const burst = Array.from({ length: 20 }, (_, i) =>
+          request(t.url).patch(`/v1/conversations/${group.body.id}`).set(...bearer(greedy.accessToken)).send({ name: `Slow ${i}` }).then((r) => ({ status: r.status, body: r.body, ms: Date.now() - started })),
+        );
+        await sleep(400);
+        // The process still serves everyone else meanwhile.
+        await request(t.url).get('/v1/users/me').set(...bearer(other.accessToken)).expect(200);
+        await db.query('COMMIT');
+        const answers = await Promise.all(burst);
+        const refused = answers.filter((r) => r.status === 429);
+        // Two running and six waiting (three times the limit) go through; the other twelve are refused at once.
+        expect(answers.filter((r) => r.status === 200)).toHaveLength(8);
+        expect(refused).toHaveLength(12);
+        for (const r of refused) {
+          expect(r.body.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/at once/) });
+          expect(r.ms).toBeLessThan(400);
+        }
+      } finally {
+        await db.end();
+      }
+    });
+
+    it('caps open socket connections per address before any token is seen', async () => {
+      const raw = () =>
+        new Promise<WebSocket | Error>((resolve) => {
+          const ws = new WebSocket(`${t.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+          ws.once('open', () => resolve(ws));
+          ws.once('error', () => resolve(new Error('refused')));
+        });
+      const opened = [await raw(), await raw(), await raw(), await raw()];
+      expect(opened.every((o) => !(o instanceof Error))).toBe(true);
+      expect(await raw()).toBeInstanceOf(Error);
+      for (const o of opened) (o as WebSocket).close();
+      await sleep(300);
+      // Closed connections give their places back.
+      const again = await raw();
+      expect(again).not.toBeInstanceOf(Error);
+      (again as WebSocket).close();
     });
   });
 

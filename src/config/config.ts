@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import {
   IsBoolean,
@@ -147,12 +148,13 @@ export class EnvironmentVariables {
   @Max(16)
   PASSWORD_HASH_PARALLELISM = 1;
 
-  /** Password hashes computed at once; more wait in line, and beyond PASSWORD_HASH_QUEUE are refused with 503. */
+  /** Password hashes computed at once; more wait in line, and beyond PASSWORD_HASH_QUEUE are refused with 503. Unset: half the cores (at least 1), so a login flood leaves the rest for everything else. */
+  @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(64)
-  PASSWORD_HASH_CONCURRENCY = 2;
+  PASSWORD_HASH_CONCURRENCY?: number;
 
   @Transform(toInt)
   @IsInt()
@@ -209,6 +211,21 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1000000)
   RATE_LIMIT_SEARCH_PER_MINUTE = 60;
+
+  /** Requests (REST and socket events) one user may have running at once in one process; more wait a moment, then 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  MAX_CONCURRENT_REQUESTS_PER_USER = 6;
+
+  /** Searches running at once in one process (a few more wait; beyond, 503). Unset: half the database pool. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SEARCH_CONCURRENCY?: number;
 
   /** Express "trust proxy": false (default), true, a hop count, or a comma-separated list of addresses/subnets. */
   @IsString()
@@ -318,6 +335,13 @@ export class EnvironmentVariables {
   @Max(1000)
   WS_MAX_SOCKETS_PER_USER = 10;
 
+  /** Open socket connections per client address and node, counted before any token is seen (the next is refused at the transport). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  WS_MAX_CONNECTIONS_PER_ADDRESS = 100;
+
   /** Socket handshakes per user and minute, across nodes (connect_error RATE_LIMITED beyond): bounds reconnect churn. */
   @Transform(toInt)
   @IsInt()
@@ -379,9 +403,9 @@ export interface AppConfig {
     loginSlowdownAfterFailures: number;
     passwordHash: { memoryKib: number; iterations: number; parallelism: number; concurrency: number; queue: number };
   };
-  rateLimits: { readsPerMinute: number; writesPerMinute: number; searchPerMinute: number };
+  rateLimits: { readsPerMinute: number; writesPerMinute: number; searchPerMinute: number; concurrentPerUser: number };
   messaging: { maxGroupMembers: number; maxEdits: number; maxReactionsPerUser: number };
-  search: { language: string; statementTimeoutMs: number };
+  search: { language: string; statementTimeoutMs: number; concurrency: number };
   realtime: {
     allowedOrigins: string[] | '*';
     sendRatePerSecond: number;
@@ -390,6 +414,7 @@ export interface AppConfig {
     syncBurst: number;
     maxPayloadBytes: number;
     maxSocketsPerUser: number;
+    maxConnectionsPerAddress: number;
     handshakesPerMinute: number;
     maxBufferedBytes: number;
     presenceTtlMs: number;
@@ -477,7 +502,7 @@ function parseTrustProxy(value: string): boolean | number | string {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const raw: Record<string, unknown> = {};
-  for (const key of [...known, 'JWT_ACCESS_SECRET', 'WS_ALLOWED_ORIGINS']) {
+  for (const key of [...known, 'JWT_ACCESS_SECRET', 'WS_ALLOWED_ORIGINS', 'SEARCH_CONCURRENCY', 'PASSWORD_HASH_CONCURRENCY']) {
     // An empty value means "unset": take the default.
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }
@@ -532,7 +557,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         memoryKib: vars.PASSWORD_HASH_MEMORY_KIB,
         iterations: vars.PASSWORD_HASH_ITERATIONS,
         parallelism: vars.PASSWORD_HASH_PARALLELISM,
-        concurrency: vars.PASSWORD_HASH_CONCURRENCY,
+        concurrency: vars.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)),
         queue: vars.PASSWORD_HASH_QUEUE,
       },
     },
@@ -540,9 +565,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       readsPerMinute: vars.RATE_LIMIT_READS_PER_MINUTE,
       writesPerMinute: vars.RATE_LIMIT_WRITES_PER_MINUTE,
       searchPerMinute: vars.RATE_LIMIT_SEARCH_PER_MINUTE,
+      concurrentPerUser: vars.MAX_CONCURRENT_REQUESTS_PER_USER,
     },
     messaging: { maxGroupMembers: vars.MAX_GROUP_MEMBERS, maxEdits: vars.MESSAGE_MAX_EDITS, maxReactionsPerUser: vars.MESSAGE_MAX_REACTIONS_PER_USER },
-    search: { language: vars.SEARCH_LANGUAGE, statementTimeoutMs: vars.SEARCH_STATEMENT_TIMEOUT_MS },
+    search: {
+      language: vars.SEARCH_LANGUAGE,
+      statementTimeoutMs: vars.SEARCH_STATEMENT_TIMEOUT_MS,
+      concurrency: vars.SEARCH_CONCURRENCY ?? Math.max(1, Math.floor(vars.DATABASE_POOL_SIZE / 2)),
+    },
     realtime: {
       allowedOrigins: parseOrigins(vars.WS_ALLOWED_ORIGINS ?? vars.CORS_ORIGINS),
       maxPayloadBytes: vars.WS_MAX_PAYLOAD_BYTES,
@@ -551,6 +581,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       eventRatePerSecond: vars.WS_EVENT_RATE_PER_SECOND,
       syncBurst: vars.WS_SYNC_BURST,
       maxSocketsPerUser: vars.WS_MAX_SOCKETS_PER_USER,
+      maxConnectionsPerAddress: vars.WS_MAX_CONNECTIONS_PER_ADDRESS,
       handshakesPerMinute: vars.WS_HANDSHAKES_PER_MINUTE,
       maxBufferedBytes: vars.WS_MAX_BUFFERED_BYTES,
       presenceTtlMs: vars.PRESENCE_TTL_MS,

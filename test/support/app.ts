@@ -41,6 +41,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     RATE_LIMIT_SEARCH_PER_MINUTE: '1000000',
     WS_SEND_BURST: '1000',
     WS_HANDSHAKES_PER_MINUTE: '100000',
+    MAX_CONCURRENT_REQUESTS_PER_USER: '1000',
+    SEARCH_CONCURRENCY: '50',
+    // Every test client connects from 127.0.0.1.
+    WS_MAX_CONNECTIONS_PER_ADDRESS: '100000',
     // Two cores shared by every suite: an event loop can stall past the production default.
     REDIS_COMMAND_TIMEOUT_MS: '5000',
     REDIS_FALLBACK_AFTER_MS: '2000',

@@ -30,6 +30,8 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
       RATE_LIMIT_AUTH_PER_MINUTE: '100000',
       SHUTDOWN_DRAIN_MS: '0',
       PRESENCE_OFFLINE_DELAY_MS: '0',
+      MAX_CONCURRENT_REQUESTS_PER_USER: '1000',
+      WS_MAX_CONNECTIONS_PER_ADDRESS: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -54,17 +54,16 @@ export class AccessTokenService {
     } catch {
       throw AppError.unauthenticated('The access token is invalid or expired');
     }
-    if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid)) {
+    // Every token this service signs expires, and names its session's user in lower case.
+    if (claims.typ !== 'access' || typeof claims.exp !== 'number' || !isUuid(claims.sub) || !isUuid(claims.sid)) {
       throw AppError.unauthenticated('The access token is invalid or expired');
     }
-    if (!allowEnded && (await this.isRevoked(claims.sid))) {
+    const userId = claims.sub.toLowerCase();
+    const sessionId = claims.sid.toLowerCase();
+    if (!allowEnded && (await this.isRevoked(sessionId, userId))) {
       throw AppError.unauthenticated('The session has ended');
     }
-    return {
-      userId: claims.sub,
-      sessionId: claims.sid,
-      ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp * 1000 } : {}),
-    };
+    return { userId, sessionId, expiresAt: claims.exp * 1000 };
   }
 
   /**
@@ -72,28 +71,32 @@ export class AccessTokenService {
    * Redis's cached answer when it has one, else PostgreSQL's (then cached). UNAVAILABLE only
    * when neither answers.
    */
-  async isRevoked(sessionId: string): Promise<boolean> {
+  async isRevoked(sessionId: string, userId: string): Promise<boolean> {
     const key = this.stateKey(sessionId);
     const redisUp = this.dependencies.isUp('redis');
     const cached = redisUp ? await this.cachedState(key) : undefined;
     if (cached === ENDED) return true;
-    if (cached === LIVE) return false;
-    let ended: boolean;
+    // A live session is cached with its user: a token naming someone else is not its own.
+    if (cached === `${LIVE}:${userId}`) return false;
+    let state: 'live' | 'ended' | 'foreign';
     try {
-      const rows: { ended: boolean }[] = await this.dataSource.query(
-        `SELECT (s.revoked_at IS NOT NULL OR u.banned_at IS NOT NULL) AS ended FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
+      const rows: { ended: boolean; user_id: string }[] = await this.dataSource.query(
+        `SELECT (s.revoked_at IS NOT NULL OR u.banned_at IS NOT NULL) AS ended, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
         [sessionId],
       );
-      ended = rows[0]?.ended ?? true;
+      const row = rows[0];
+      state = !row || row.ended ? 'ended' : row.user_id === userId ? 'live' : 'foreign';
+      // NX: a revocation written meanwhile is never overwritten with "live".
+      if (cached === null && state !== 'foreign') {
+        const value = state === 'ended' ? ENDED : `${LIVE}:${row?.user_id}`;
+        const ttl = state === 'ended' ? this.endedTtlSeconds() : this.config.auth.sessionCacheSeconds;
+        // Not waited for: the answer is known, a slow Redis must not delay it.
+        void this.redis.set(key, value, 'EX', ttl, 'NX').catch(() => undefined);
+      }
     } catch {
       throw new AppError(ErrorCode.UNAVAILABLE, 'Session store unavailable, try again shortly');
     }
-    // NX: a revocation written meanwhile is never overwritten with "live".
-    if (cached === null) {
-      const ttl = ended ? this.endedTtlSeconds() : this.config.auth.sessionCacheSeconds;
-      await this.redis.set(key, ended ? ENDED : LIVE, 'EX', ttl, 'NX').catch(() => undefined);
-    }
-    return ended;
+    return state !== 'live';
   }
 
   /** The cached state, or undefined when Redis does not answer in time (PostgreSQL answers instead). */

@@ -95,6 +95,11 @@ export class RateLimitService {
    * WS_EVENT_RATE_PER_SECOND with bursts of twice that. 0 when allowed, else the ms to wait.
    */
   async takeSocketEvent(userId: string, event: string): Promise<number> {
+    // Socket search counts against the same per-minute budget as REST search.
+    if (event === 'messages.search') {
+      const outcome = await this.hit('search', `user:${userId}`);
+      return outcome.allowed ? 0 : outcome.retryAfterMs;
+    }
     const bucket = event === 'message.send' ? this.sends : CATCH_UP_EVENTS.has(event) ? this.catchUp : this.events;
     const outcome = await this.take(bucket, userId);
     return outcome.allowed ? 0 : outcome.retryAfterMs;

@@ -5,6 +5,9 @@ import { defer, filter, Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../../config/config';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
+import { addressKey } from '../rate-limit/http-rate-limit.guard';
 import { AppError, ErrorCode } from '../errors/app-error';
 import { normalizeError } from '../errors/error-envelope';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
@@ -22,6 +25,8 @@ export class ParleyIoAdapter extends IoAdapter {
   /** Every event some gateway handles (gateways bind their handlers when a socket connects). */
   private readonly knownEvents = new Set<string>();
   private readonly answeringUnknown = new WeakSet<Socket>();
+  /** Open engine connections per client address (authenticated or not) on this node. */
+  private readonly perAddress = new Map<string, number>();
 
   constructor(
     private readonly app: INestApplicationContext,
@@ -36,6 +41,8 @@ export class ParleyIoAdapter extends IoAdapter {
       path: '/socket.io',
       cors: { origin: this.config.http.corsOrigins, credentials: false },
       maxHttpBufferSize: this.config.realtime.maxPayloadBytes,
+      // A connection that never sends its Socket.IO handshake is closed after this long.
+      connectTimeout: 10_000,
       // CORS headers alone do not stop a WebSocket upgrade: check Origin on the handshake.
       allowRequest: (req, callback) => {
         // A node that is shutting down takes no new connections: the handshake fails at the
@@ -43,7 +50,14 @@ export class ParleyIoAdapter extends IoAdapter {
         if (this.draining()) return callback('shutting down', false);
         const allowed = this.config.realtime.allowedOrigins;
         const origin = req.headers.origin;
-        callback(null, allowed === '*' || origin === undefined || allowed.includes(origin));
+        if (!(allowed === '*' || origin === undefined || allowed.includes(origin))) return callback('origin not allowed', false);
+        // Connections are cheap to open and cost memory until their handshake times out: a cap
+        // per address, before any token is seen (requests of an open session pass).
+        const opening = !/[?&]sid=/.test(req.url ?? '');
+        if (opening && (this.perAddress.get(this.addressOf(req)) ?? 0) >= this.config.realtime.maxConnectionsPerAddress) {
+          return callback('too many connections from this address', false);
+        }
+        callback(null, true);
       },
       // No connection state recovery: socket.io restores a session's rooms and replays its
       // missed packets before any middleware has checked the new token, so a logged-out
@@ -58,9 +72,25 @@ export class ParleyIoAdapter extends IoAdapter {
       res.writeHead(503);
       res.end();
     });
+    server.engine.on('connection', (conn: { request: IncomingMessage; once(event: 'close', fn: () => void): void }) => {
+      const address = this.addressOf(conn.request);
+      this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+      conn.once('close', () => {
+        const left = (this.perAddress.get(address) ?? 1) - 1;
+        if (left > 0) this.perAddress.set(address, left);
+        else this.perAddress.delete(address);
+      });
+    });
     this.streams = createStreamsAdapter(this.config);
     server.adapter(this.streams.adapter);
     return server;
+  }
+
+  /** The client's address as Express sees it (X-Forwarded-For believed only as TRUST_PROXY says), keyed as the rate limits key it. */
+  private addressOf(req: IncomingMessage): string {
+    const express = (this.app as unknown as { getHttpAdapter?: () => { getInstance(): { get(name: string): unknown } } }).getHttpAdapter?.().getInstance();
+    const trust = express?.get('trust proxy fn') as ((addr: string, i: number) => boolean) | undefined;
+    return addressKey(trust ? proxyaddr(req, trust) : req.socket.remoteAddress);
   }
 
   /**

@@ -89,7 +89,7 @@ export class ConnectionGateway implements OnGatewayInit, OnGatewayConnection, On
     await socket.join([userRoom(userId), sessionRoom(sessionId)]);
     // A session ended (logout, ban) between the handshake's token check and the join above
     // broadcast its disconnect before this socket was in the rooms: check once more.
-    if (await this.tokens.isRevoked(sessionId).catch(() => false)) {
+    if (await this.tokens.isRevoked(sessionId, userId).catch(() => false)) {
       socket.disconnect(true);
       await this.presence.release(userId, socket.id).catch(() => undefined);
       return;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../../common/errors/app-error';
 import { DependencyMonitor } from '../../../common/lifecycle/dependency-monitor';
 import { addressKey } from '../../../common/rate-limit/http-rate-limit.guard';
@@ -59,29 +59,30 @@ export class LoginThrottle {
     return this.dependencies.isUp('redis') ? this.shared.byName : this.local.byName;
   }
 
-  /** Before the password check: 429 for a blocked (address, name) pair, else a delay for a name under attack. */
-  async beforeAttempt(ip: string | undefined, login: string): Promise<void> {
-    const [pair, name] = await Promise.all([
-      this.byIpAndName.get(this.pairKey(ip, login)).catch(() => null),
-      this.byName.get(login).catch(() => null),
-    ]);
-    if (pair && pair.consumedPoints >= this.config.auth.loginFailuresPerIpAndName) {
-      throw AppError.rateLimited(Math.max(1000, pair.msBeforeNext));
+  /**
+   * Before the password check, the attempt is counted (atomically, so attempts racing in
+   * parallel cannot slip past the limit): 429 once the (address, account) pair has used its
+   * attempts, else a delay when the account has seen many attempts from anywhere. `account`
+   * is the user's id when the login names one (its username and email count as one), else
+   * the login as typed. A success clears both counts.
+   */
+  async beforeAttempt(ip: string | undefined, account: string): Promise<void> {
+    try {
+      await this.byIpAndName.consume(this.pairKey(ip, account));
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw AppError.rateLimited(Math.max(1000, err.msBeforeNext));
+      // Neither Redis nor the local count answered: the password check still stands guard.
     }
-    const over = (name?.consumedPoints ?? 0) - this.config.auth.loginSlowdownAfterFailures;
+    const name = await this.byName.consume(account).catch(() => null);
+    const over = (name?.consumedPoints ?? 0) - 1 - this.config.auth.loginSlowdownAfterFailures;
     if (over >= 0) await sleep(Math.min(MAX_SLOWDOWN_MS, 250 * 2 ** Math.min(over, 4)));
   }
 
-  async failed(ip: string | undefined, login: string): Promise<void> {
-    // A refusal (RateLimiterRes) only means the count is past the limit: counted either way.
-    await Promise.allSettled([this.byIpAndName.consume(this.pairKey(ip, login)), this.byName.consume(login)]);
+  async succeeded(ip: string | undefined, account: string): Promise<void> {
+    await Promise.all([this.byIpAndName.delete(this.pairKey(ip, account)), this.byName.delete(account)]).catch(() => undefined);
   }
 
-  async succeeded(ip: string | undefined, login: string): Promise<void> {
-    await Promise.all([this.byIpAndName.delete(this.pairKey(ip, login)), this.byName.delete(login)]).catch(() => undefined);
-  }
-
-  private pairKey(ip: string | undefined, login: string): string {
-    return `${addressKey(ip)}|${login}`;
+  private pairKey(ip: string | undefined, account: string): string {
+    return `${addressKey(ip)}|${account}`;
   }
 }

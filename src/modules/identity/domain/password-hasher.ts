@@ -2,23 +2,28 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import argon2 from 'argon2';
 import { AppError, ErrorCode } from '../../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
+import { Bulkhead } from '../../../common/concurrency/bulkhead';
 
 /**
  * argon2id with the parameters from config (OWASP's 19 MiB, 2 iterations, 1 lane by default).
- * At most PASSWORD_HASH_CONCURRENCY hashes run at once and PASSWORD_HASH_QUEUE wait; beyond
- * that a sign-in is refused with 503 rather than queued without bound, so a flood of logins
- * (from however many addresses) cannot take every core.
+ * At most PASSWORD_HASH_CONCURRENCY hashes run at once (by default half the cores) and
+ * PASSWORD_HASH_QUEUE wait; beyond that a sign-in is refused with 503 rather than queued without
+ * bound, so a flood of logins (from however many addresses) cannot take every core.
  */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   private dummyHash = '';
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly bulkhead: Bulkhead;
   private readonly options: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: number };
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     const { memoryKib, iterations, parallelism } = config.auth.passwordHash;
     this.options = { type: argon2.argon2id, memoryCost: memoryKib, timeCost: iterations, parallelism };
+    this.bulkhead = new Bulkhead({
+      concurrency: () => config.auth.passwordHash.concurrency,
+      queue: () => config.auth.passwordHash.queue,
+      busy: () => new AppError(ErrorCode.UNAVAILABLE, 'Too many sign-ins at once; try again in a moment', undefined, 1000),
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -50,23 +55,8 @@ export class PasswordHasher implements OnModuleInit {
     }
   }
 
-  private async limited<T>(work: () => Promise<T>): Promise<T> {
-    const { concurrency, queue } = this.config.auth.passwordHash;
-    if (this.running >= concurrency) {
-      if (this.waiting.length >= queue) {
-        throw new AppError(ErrorCode.UNAVAILABLE, 'Too many sign-ins at once; try again in a moment', undefined, 1000);
-      }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.running += 1;
-    }
-    try {
-      return await work();
-    } finally {
-      // Hand the slot straight to the next in line, or give it back.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
-    }
+  private limited<T>(work: () => Promise<T>): Promise<T> {
+    return this.bulkhead.run(work);
   }
+
 }

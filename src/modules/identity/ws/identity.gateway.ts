@@ -4,6 +4,7 @@ import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websock
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
+import { WsUserConcurrencyInterceptor } from '../../../common/rate-limit/user-concurrency';
 import { WsDrainGuard, WsInFlightInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { PrivateUserView } from '../domain/user.views';
@@ -13,7 +14,7 @@ import { GetMeQuery } from '../queries/get-me/get-me.query';
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsDrainGuard, WsRateLimitGuard)
-@UseInterceptors(WsInFlightInterceptor)
+@UseInterceptors(WsInFlightInterceptor, WsUserConcurrencyInterceptor)
 export class IdentityGateway {
   constructor(private readonly queries: QueryBus) {}
 

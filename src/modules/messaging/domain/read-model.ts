@@ -72,6 +72,57 @@ export class MessagingReadModel {
     return rows.map((r) => r.user_id);
   }
 
+  /** Whether this is a direct conversation between two people of whom one blocked the other: nothing may pass between them. */
+  async blockedDirect(conversationId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM conversations c JOIN user_blocks b
+          ON (b.blocker_id = c.direct_user_low AND b.blocked_id = c.direct_user_high) OR (b.blocker_id = c.direct_user_high AND b.blocked_id = c.direct_user_low)
+        WHERE c.id = $1 AND c.type = 'direct' LIMIT 1`,
+      [conversationId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The members whose history holds the message `seq` (joined before it): the only ones told of its edits, reactions and deletion. */
+  async memberIdsWhoSee(conversationId: string, seq: number | string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows: { user_id: string }[] = await manager.query(`SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND joined_seq < $2`, [conversationId, seq]);
+    return rows.map((r) => r.user_id);
+  }
+
+  /**
+   * A message as every viewer but its reactors sees it (`me` false throughout), and each
+   * reactor's own reactions (`me` true on theirs): per-recipient views of one event.
+   */
+  async viewsPerReactor(row: MessageRow): Promise<{ shared: MessageView; perUser: Map<string, { reactions: ReactionSummaryView[] }> }> {
+    if (row.deleted_at) return { shared: toMessageView(row), perUser: new Map() };
+    const rows: { emoji: string; user_id: string }[] = await this.dataSource.query(
+      `SELECT emoji, user_id FROM message_reactions WHERE message_id = $1 ORDER BY created_at, emoji`,
+      [row.id],
+    );
+    const order: string[] = [];
+    const byEmoji = new Map<string, Set<string>>();
+    for (const r of rows) {
+      if (!byEmoji.has(r.emoji)) {
+        order.push(r.emoji);
+        byEmoji.set(r.emoji, new Set());
+      }
+      byEmoji.get(r.emoji)?.add(r.user_id);
+    }
+    const summary = (viewer: string | null): ReactionSummaryView[] =>
+      order.map((emoji) => ({ emoji, count: byEmoji.get(emoji)?.size ?? 0, me: viewer !== null && (byEmoji.get(emoji)?.has(viewer) ?? false) }));
+    const reactors = new Set(rows.map((r) => r.user_id));
+    return { shared: toMessageView(row, summary(null)), perUser: new Map([...reactors].map((userId) => [userId, { reactions: summary(userId) }])) };
+  }
+
+  /** The latest message of a conversation (for conversation.updated's lastMessage), or null. */
+  async latestMessage(conversationId: string): Promise<MessageRow | null> {
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 ORDER BY m.seq DESC LIMIT 1`,
+      [conversationId],
+    );
+    return rows[0] ?? null;
+  }
+
   /**
    * For a write to a message: locks its conversation (see lockConversation), then the message
    * row, and checks the caller may see it, all read after the lock. 404 as requireVisibleMessage.
@@ -195,15 +246,17 @@ export class MessagingReadModel {
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** Per-member unread count and mute for many members of one conversation, in one query. */
-  async memberStates(conversationId: string, userIds: string[]): Promise<Map<string, { unreadCount: number; mutedUntil: string | null }>> {
-    const rows: { user_id: string; unread: string; muted_until: Date | null }[] = await this.dataSource.query(
-      `SELECT me.user_id, me.muted_until,
+  /** Per-member unread count, mute and join point for many members of one conversation, in one query. */
+  async memberStates(conversationId: string, userIds: string[]): Promise<Map<string, { unreadCount: number; mutedUntil: string | null; joinedSeq: number }>> {
+    const rows: { user_id: string; unread: string; muted_until: Date | null; joined_seq: string }[] = await this.dataSource.query(
+      `SELECT me.user_id, me.muted_until, me.joined_seq,
               (SELECT count(*) FROM messages u WHERE u.conversation_id = me.conversation_id AND u.seq > me.last_read_seq
                  AND u.sender_id <> me.user_id AND u.deleted_at IS NULL) AS unread
          FROM conversation_members me WHERE me.conversation_id = $1 AND me.user_id = ANY($2::uuid[])`,
       [conversationId, userIds],
     );
-    return new Map(rows.map((r) => [r.user_id, { unreadCount: Number(r.unread), mutedUntil: r.muted_until ? r.muted_until.toISOString() : null }]));
+    return new Map(
+      rows.map((r) => [r.user_id, { unreadCount: Number(r.unread), mutedUntil: r.muted_until ? r.muted_until.toISOString() : null, joinedSeq: Number(r.joined_seq) }]),
+    );
   }
 }

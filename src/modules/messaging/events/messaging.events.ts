@@ -14,8 +14,10 @@ export class MessageSentEvent {
 
 export class MessageEditedEvent {
   constructor(
+    /** As every recipient but the reactors sees it; `perUser` holds each reactor's own reactions. */
     readonly message: MessageView,
     readonly memberIds: string[],
+    readonly perUser: ReadonlyMap<string, { reactions: MessageView['reactions'] }> = new Map(),
   ) {}
 }
 

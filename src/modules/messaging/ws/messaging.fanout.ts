@@ -37,7 +37,10 @@ export class MessagingFanout implements IEventHandler {
   handle(event: object): void {
     const e = this.emitter;
     if (event instanceof MessageSentEvent) e.toUsers(event.memberIds, 'message.created', event.message);
-    else if (event instanceof MessageEditedEvent) e.toUsers(event.memberIds, 'message.updated', event.message);
+    else if (event instanceof MessageEditedEvent) {
+      // Each reactor sees `me` on their own reactions: the per-user fields of one broadcast.
+      e.toUsersBatch([{ userIds: event.memberIds, event: 'message.updated', payload: event.message, perUser: new Map([...event.perUser].filter(([id]) => event.memberIds.includes(id))) }]);
+    }
     else if (event instanceof MessageDeletedEvent) {
       e.toUsers(event.memberIds, 'message.deleted', { id: event.messageId, conversationId: event.conversationId, seq: event.seq });
     } else if (event instanceof ReactionChangedEvent) {
@@ -90,8 +93,19 @@ export class ConversationUpdatedFanout implements IEventHandler<ConversationUpda
       if (base) break;
     }
     if (!base) return;
+    // lastMessage is the conversation's latest, shown only to members whose history holds it,
+    // with `me` on each reactor's own reactions.
+    const latest = await this.readModel.latestMessage(event.conversationId);
+    const views = latest ? await this.readModel.viewsPerReactor(latest) : null;
     const own = await this.readModel.memberStates(event.conversationId, event.memberIds);
-    const perUser = new Map([...own].map(([userId, state]) => [userId, { unreadCount: state.unreadCount, mutedUntil: state.mutedUntil }]));
-    this.emitter.toUsersBatch([{ userIds: [...perUser.keys()], event: 'conversation.updated', payload: base, perUser }]);
+    const perUser = new Map(
+      [...own].map(([userId, state]) => {
+        const sees = latest !== null && Number(latest.seq) > state.joinedSeq;
+        const mine = sees ? views?.perUser.get(userId) : undefined;
+        const lastMessage = !sees ? { lastMessage: null } : mine ? { lastMessage: { ...views?.shared, ...mine } } : {};
+        return [userId, { unreadCount: state.unreadCount, mutedUntil: state.mutedUntil, ...lastMessage }];
+      }),
+    );
+    this.emitter.toUsersBatch([{ userIds: [...perUser.keys()], event: 'conversation.updated', payload: { ...base, lastMessage: views?.shared ?? null }, perUser }]);
   }
 }

@@ -4,6 +4,7 @@ import { MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway } 
 import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
+import { WsUserConcurrencyInterceptor } from '../../../common/rate-limit/user-concurrency';
 import { WsDrainGuard, WsInFlightInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { AuthedSocket, WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { safeError } from '../../../common/errors/http-exception.filter';
@@ -21,7 +22,7 @@ import { SyncMessagesQuery } from '../queries/sync-messages/sync-messages.query'
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsDrainGuard, WsRateLimitGuard)
-@UseInterceptors(WsInFlightInterceptor)
+@UseInterceptors(WsInFlightInterceptor, WsUserConcurrencyInterceptor)
 export class MessagingGateway implements OnGatewayConnection {
   private readonly logger = new Logger(MessagingGateway.name);
 

@@ -217,13 +217,19 @@ export class PresenceService implements OnModuleDestroy {
     return lapsed;
   }
 
+  /**
+   * Vouches for this node's sockets again. A plain ZADD, so a Redis that lost its keys
+   * (restarted empty, failed over) learns them back within a third of PRESENCE_TTL_MS. A
+   * socket forgotten meanwhile is not re-added: the forget is issued on the same connection
+   * after this pipeline, or the socket is no longer in `local` when it is built.
+   */
   private async refresh(): Promise<void> {
     if (this.local.size === 0) return;
     const until = Date.now() + this.ttlMs;
     const pipeline = this.redis.pipeline();
     for (const [socketId, userId] of this.local) {
       pipeline
-        .zadd(this.socketsKey(userId), 'XX', until, socketId)
+        .zadd(this.socketsKey(userId), until, socketId)
         .pexpire(this.socketsKey(userId), this.ttlMs * 2)
         .zadd(this.onlineKey(), 'GT', until, userId);
     }

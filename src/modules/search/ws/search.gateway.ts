@@ -5,6 +5,7 @@ import { AuthenticatedActor } from '../../../common/auth/actor';
 import { WsExceptionFilter } from '../../../common/errors/ws-exception.filter';
 import { WsAckOk, WsActor, wsOk } from '../../../common/ws/ws-auth';
 import { WsRateLimitGuard } from '../../../common/ws/ws-rate-limit.guard';
+import { WsUserConcurrencyInterceptor } from '../../../common/rate-limit/user-concurrency';
 import { WsDrainGuard, WsInFlightInterceptor } from '../../../common/ws/ws-drain.interceptor';
 import { SearchPage } from '../domain/views';
 import { SearchMessagesQuery } from '../queries/search-messages/search-messages.query';
@@ -13,7 +14,7 @@ import { SearchMessagesQuery } from '../queries/search-messages/search-messages.
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
 @UseGuards(WsDrainGuard, WsRateLimitGuard)
-@UseInterceptors(WsInFlightInterceptor)
+@UseInterceptors(WsInFlightInterceptor, WsUserConcurrencyInterceptor)
 export class SearchGateway {
   constructor(private readonly queries: QueryBus) {}
 

@@ -31,9 +31,8 @@ function harness(user: Partial<UserEntity> | null, passwordOk: boolean, bannedAt
   const sessions = { start: jest.fn().mockResolvedValue({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }) } as unknown as SessionIssuer;
   const throttle = {
     beforeAttempt: jest.fn().mockResolvedValue(undefined),
-    failed: jest.fn().mockResolvedValue(undefined),
     succeeded: jest.fn().mockResolvedValue(undefined),
-  } as unknown as LoginThrottle & { failed: jest.Mock; succeeded: jest.Mock; beforeAttempt: jest.Mock };
+  } as unknown as LoginThrottle & { succeeded: jest.Mock; beforeAttempt: jest.Mock };
   return { handler: new LoginHandler(dataSource, hasher, sessions, throttle), hasher, sessions, where, manager, throttle };
 }
 
@@ -69,16 +68,20 @@ describe('LoginHandler', () => {
     expect(a).toBeInstanceOf(AppError);
     expect([(a as AppError).code, (a as AppError).message]).toEqual([(b as AppError).code, (b as AppError).message]);
     expect(unknown.sessions.start).not.toHaveBeenCalled();
-    expect(unknown.throttle.failed).toHaveBeenCalledWith(undefined, 'ghost');
-    expect(wrong.throttle.failed).toHaveBeenCalledWith(undefined, 'ada');
+    expect(unknown.throttle.beforeAttempt).toHaveBeenCalledWith(undefined, 'login:ghost');
+    expect(wrong.throttle.beforeAttempt).toHaveBeenCalledWith(undefined, `user:${user.id}`);
+    expect(wrong.throttle.succeeded).not.toHaveBeenCalled();
   });
 
-  it('counts a success against nothing and clears the name\'s failures; the throttle decides before any password work', async () => {
+  it('counts the attempt on the account (its username and email are one) before any password work, and a success clears it', async () => {
     const h = harness(user, true);
     await h.handler.execute(LoginCommand.create({ login: 'Ada', password: 'pw' }, { meta: { ip: '10.0.0.1' } }));
-    expect(h.throttle.beforeAttempt).toHaveBeenCalledWith('10.0.0.1', 'ada');
-    expect(h.throttle.succeeded).toHaveBeenCalledWith('10.0.0.1', 'ada');
-    expect(h.throttle.failed).not.toHaveBeenCalled();
+    await h.handler.execute(LoginCommand.create({ login: 'ada@example.test', password: 'pw' }, { meta: { ip: '10.0.0.1' } }));
+    expect(h.throttle.beforeAttempt.mock.calls).toEqual([
+      ['10.0.0.1', `user:${user.id}`],
+      ['10.0.0.1', `user:${user.id}`],
+    ]);
+    expect(h.throttle.succeeded).toHaveBeenCalledWith('10.0.0.1', `user:${user.id}`);
     const blocked = harness(user, true);
     blocked.throttle.beforeAttempt.mockRejectedValue(AppError.rateLimited(60_000));
     expect((await appErrorOf(blocked.handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(ErrorCode.RATE_LIMITED);

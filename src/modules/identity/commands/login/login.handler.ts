@@ -29,20 +29,19 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
   async execute(cmd: LoginCommand): Promise<AuthResultView> {
     const login = cmd.login.toLowerCase();
     const ip = cmd.meta?.ip;
-    await this.throttle.beforeAttempt(ip, login);
     const user = await this.dataSource
       .getRepository(UserEntity)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where(login.includes('@') ? 'lower(u.email) = :login' : 'lower(u.username) = :login', { login })
       .getOne();
+    // One account whether it is named by username or by email.
+    const account = user ? `user:${user.id}` : `login:${login}`;
+    await this.throttle.beforeAttempt(ip, account);
 
     // An unknown user is verified against a dummy hash: same answer, about the same time.
     const ok = await this.hasher.verify(user?.passwordHash ?? null, cmd.password);
-    if (!user || !ok) {
-      await this.throttle.failed(ip, login);
-      throw AppError.unauthenticated(WRONG_CREDENTIALS);
-    }
+    if (!user || !ok) throw AppError.unauthenticated(WRONG_CREDENTIALS);
     const rehashed = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(cmd.password) : null;
 
     const tokens = await inTransaction(this.dataSource, async (manager) => {
@@ -56,7 +55,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
       }
       return this.sessions.start(manager, user, cmd.meta);
     });
-    await this.throttle.succeeded(ip, login);
+    await this.throttle.succeeded(ip, account);
     return { user: toPrivateUser(user), ...tokens };
   }
 }

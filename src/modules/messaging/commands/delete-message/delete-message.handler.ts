@@ -42,7 +42,7 @@ export class DeleteMessageHandler implements ICommandHandler<DeleteMessageComman
           [uuidv7(), actor.userId, msg.id, msg.conversation_id, JSON.stringify({ senderId: msg.sender_id, seq: Number(msg.seq), as: isModerator ? msg.role : 'system_admin' })],
         );
       }
-      return { msg, memberIds: await this.readModel.memberIds(msg.conversation_id, manager) };
+      return { msg, memberIds: await this.readModel.memberIdsWhoSee(msg.conversation_id, msg.seq, manager) };
     });
     if (outcome) {
       const { msg, memberIds } = outcome;

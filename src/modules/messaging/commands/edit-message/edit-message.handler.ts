@@ -29,6 +29,7 @@ export class EditMessageHandler implements ICommandHandler<EditMessageCommand> {
       const current = await this.readModel.lockVisibleMessage(cmd.messageId, userId, manager);
       if (current.sender_id !== userId) throw AppError.forbidden('Only the sender can edit a message');
       if (current.deleted_at) throw AppError.conflict('The message has been deleted');
+      if (await this.readModel.blockedDirect(current.conversation_id, manager)) throw AppError.forbidden('You cannot send messages in this conversation');
       if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== current.version) {
         throw AppError.conflict(`The message is at version ${current.version}, not ${cmd.expectedVersion}`);
       }
@@ -47,10 +48,13 @@ export class EditMessageHandler implements ICommandHandler<EditMessageCommand> {
         `UPDATE messages m SET content = $2, version = m.version + 1, edited_at = now() WHERE m.id = $1 RETURNING ${MESSAGE_COLUMNS}`,
         [current.id, cmd.content],
       );
-      return { row: updated, memberIds: await this.readModel.memberIds(current.conversation_id, manager) };
+      return { row: updated, memberIds: await this.readModel.memberIdsWhoSee(current.conversation_id, current.seq, manager) };
     });
     const [message] = await this.readModel.toMessages([row], userId);
-    if (memberIds) this.events.publish(new MessageEditedEvent(message, memberIds));
+    if (memberIds) {
+      const { shared, perUser } = await this.readModel.viewsPerReactor(row);
+      this.events.publish(new MessageEditedEvent(shared, memberIds, perUser));
+    }
     return message;
   }
 }

@@ -43,6 +43,11 @@ async function movePointer(
   return { seq: Number(row.seq), moved: row.moved };
 }
 
+/** A receipt goes to every member, except across a block: then only to the reader's own devices. */
+async function receiptRecipients(readModel: MessagingReadModel, cmd: MarkReadCommand | MarkDeliveredCommand): Promise<string[]> {
+  return (await readModel.blockedDirect(cmd.conversationId)) ? [cmd.actor.userId] : readModel.memberIds(cmd.conversationId);
+}
+
 @CommandHandler(MarkReadCommand)
 export class MarkReadHandler implements ICommandHandler<MarkReadCommand> {
   constructor(
@@ -54,10 +59,7 @@ export class MarkReadHandler implements ICommandHandler<MarkReadCommand> {
   async execute(cmd: MarkReadCommand): Promise<ReadStateView> {
     const { seq, moved } = await movePointer(this.dataSource, this.readModel, 'read', cmd);
     const unreadCount = await this.readModel.unreadCount(cmd.conversationId, cmd.actor.userId);
-    if (moved) {
-      const memberIds = await this.readModel.memberIds(cmd.conversationId);
-      this.events.publish(new ConversationReadEvent(cmd.conversationId, cmd.actor.userId, seq, memberIds));
-    }
+    if (moved) this.events.publish(new ConversationReadEvent(cmd.conversationId, cmd.actor.userId, seq, await receiptRecipients(this.readModel, cmd)));
     return { conversationId: cmd.conversationId, lastReadSeq: seq, unreadCount };
   }
 }
@@ -72,10 +74,7 @@ export class MarkDeliveredHandler implements ICommandHandler<MarkDeliveredComman
 
   async execute(cmd: MarkDeliveredCommand): Promise<DeliveredStateView> {
     const { seq, moved } = await movePointer(this.dataSource, this.readModel, 'delivered', cmd);
-    if (moved) {
-      const memberIds = await this.readModel.memberIds(cmd.conversationId);
-      this.events.publish(new ConversationDeliveredEvent(cmd.conversationId, cmd.actor.userId, seq, memberIds));
-    }
+    if (moved) this.events.publish(new ConversationDeliveredEvent(cmd.conversationId, cmd.actor.userId, seq, await receiptRecipients(this.readModel, cmd)));
     return { conversationId: cmd.conversationId, lastDeliveredSeq: seq };
   }
 }

@@ -28,6 +28,7 @@ export class AddReactionHandler implements ICommandHandler<AddReactionCommand> {
     const outcome = await inTransaction(this.dataSource, async (manager) => {
       const msg = await this.readModel.lockVisibleMessage(cmd.messageId, cmd.actor.userId, manager);
       if (msg.deleted_at) throw AppError.conflict('The message has been deleted');
+      if (await this.readModel.blockedDirect(msg.conversation_id, manager)) throw AppError.forbidden('You cannot react in this conversation');
       const [row] = await queryRows<{ inserted: boolean; existed: boolean }>(
         manager,
         `WITH mine AS (
@@ -43,7 +44,7 @@ export class AddReactionHandler implements ICommandHandler<AddReactionCommand> {
       if (row.existed) return null;
       if (!row.inserted) throw AppError.conflict(`You can put at most ${max} different reactions on one message`);
       await manager.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
-      return { conversationId: msg.conversation_id, memberIds: await this.readModel.memberIds(msg.conversation_id, manager) };
+      return { conversationId: msg.conversation_id, memberIds: await this.readModel.memberIdsWhoSee(msg.conversation_id, msg.seq, manager) };
     });
     if (!outcome) return;
     this.events.publish(new ReactionChangedEvent('added', cmd.messageId, outcome.conversationId, cmd.emoji, cmd.actor.userId, outcome.memberIds));
@@ -68,7 +69,7 @@ export class RemoveReactionHandler implements ICommandHandler<RemoveReactionComm
       );
       if (removed.length === 0) return null;
       await manager.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
-      return { conversationId: msg.conversation_id, memberIds: await this.readModel.memberIds(msg.conversation_id, manager) };
+      return { conversationId: msg.conversation_id, memberIds: await this.readModel.memberIdsWhoSee(msg.conversation_id, msg.seq, manager) };
     });
     if (!outcome) return;
     this.events.publish(new ReactionChangedEvent('removed', cmd.messageId, outcome.conversationId, cmd.emoji, cmd.actor.userId, outcome.memberIds));

@@ -32,13 +32,16 @@ interface Outcome {
   reply_ok: boolean;
   inserted: MessageRow | null;
   existing: MessageRow | null;
+  snapshot_recipients: string[] | null;
 }
 
 /** The pool behind queryPrepared answers the send statement with `outcome` (or throws), and the recipients query. */
-function harness(outcome: Outcome | Error, original?: MessageRow) {
+function harness(outcome: Outcome | Error, original?: MessageRow, recipientsFail = false) {
   const pool = {
     query: jest.fn(({ name }: { name: string }) => {
-      if (name === 'parley_send_recipients') return Promise.resolve({ rows: [{ user_id: actor.userId }, { user_id: 'other' }] });
+      if (name === 'parley_send_recipients') {
+        return recipientsFail ? Promise.reject(new Error('timeout exceeded when trying to connect')) : Promise.resolve({ rows: [{ user_id: actor.userId }, { user_id: 'other' }] });
+      }
       return outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve({ rows: [outcome] });
     }),
   };
@@ -49,7 +52,7 @@ function harness(outcome: Outcome | Error, original?: MessageRow) {
 }
 
 const cmd = (extra: object = {}) => SendMessageCommand.create({ conversationId, content: 'hi', clientMessageId: 'cm-1', ...extra }, { actor });
-const base: Outcome = { conv_type: 'group', is_member: true, blocked: false, reply_ok: false, inserted: row(7), existing: null };
+const base: Outcome = { conv_type: 'group', is_member: true, blocked: false, reply_ok: false, inserted: row(7), existing: null, snapshot_recipients: [actor.userId, 'seen-in-statement'] };
 
 
 describe('SendMessageHandler', () => {
@@ -59,6 +62,14 @@ describe('SendMessageHandler', () => {
     expect(result.created).toBe(true);
     expect(result.message).toMatchObject({ seq: 7, content: 'hi', conversationId });
     expect(h.events.publish).toHaveBeenCalledWith(new MessageSentEvent(result.message, [actor.userId, 'other']));
+  });
+
+  it('answers a committed send as created even when the recipients cannot be read after commit (the statement\'s own list serves)', async () => {
+    const h = harness(base, undefined, true);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const result = await h.handler.execute(cmd());
+    expect(result.created).toBe(true);
+    expect(h.events.publish).toHaveBeenCalledWith(new MessageSentEvent(result.message, [actor.userId, 'seen-in-statement']));
   });
 
   it('returns the original for a retry, publishing nothing', async () => {

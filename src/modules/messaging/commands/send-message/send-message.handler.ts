@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { safeError } from '../../../../common/errors/http-exception.filter';
 import { DataSource } from 'typeorm';
 import { pgError, queryPrepared } from '../../../../database/prepared';
 import { withStatementRetry } from '../../../../database/transaction';
@@ -16,6 +18,8 @@ interface SendRow {
   reply_ok: boolean;
   inserted: MessageRow | null;
   existing: MessageRow | null;
+  /** Members whose history holds the new message, as of the statement's snapshot (see RECIPIENTS_SQL). */
+  snapshot_recipients: string[] | null;
 }
 
 /**
@@ -71,6 +75,7 @@ WITH locked AS (
 SELECT conv.type AS conv_type, coalesce(conv.is_member, false) AS is_member, coalesce(conv.blocked, false) AS blocked,
        EXISTS (SELECT 1 FROM reply) AS reply_ok,
        (SELECT row_to_json(ins) FROM ins) AS inserted,
+       (SELECT array_agg(r.user_id) FROM conversation_members r, ins WHERE r.conversation_id = $1 AND r.joined_seq < ins.seq) AS snapshot_recipients,
        (SELECT row_to_json(e) FROM (SELECT id, conversation_id, seq, sender_id, client_message_id, content, reply_to_id, version, created_at, edited_at, deleted_at FROM existing) e) AS existing
   FROM (SELECT 1) one LEFT JOIN conv ON true`;
 
@@ -83,6 +88,8 @@ const RECIPIENTS_SQL = `SELECT user_id FROM conversation_members WHERE conversat
 
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
+  private readonly logger = new Logger(SendMessageHandler.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly readModel: MessagingReadModel,
@@ -118,16 +125,17 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     if (!row.inserted) throw AppError.notFound('Conversation');
 
     const message = toMessageView(row.inserted);
-    const recipients = await queryPrepared<{ user_id: string }>(this.dataSource, 'parley_send_recipients', RECIPIENTS_SQL, [
-      message.conversationId,
-      message.seq,
-    ]);
-    this.events.publish(
-      new MessageSentEvent(
-        message,
-        recipients.map((r) => r.user_id),
-      ),
+    // Committed: from here on nothing may turn the answer into an error. Should the database not
+    // answer the recipients query in time, the statement's own list serves (it can miss only a
+    // member added in the same instant, who catches up by seq).
+    const recipients = await queryPrepared<{ user_id: string }>(this.dataSource, 'parley_send_recipients', RECIPIENTS_SQL, [message.conversationId, message.seq]).then(
+      (rows) => rows.map((r) => r.user_id),
+      (err: unknown) => {
+        this.logger.warn({ err: safeError(err), messageId: message.id }, 'recipients read from the send statement');
+        return row.snapshot_recipients ?? [];
+      },
     );
+    this.events.publish(new MessageSentEvent(message, recipients));
     return { message, created: true };
   }
 

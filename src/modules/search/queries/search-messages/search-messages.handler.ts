@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppError, ErrorCode } from '../../../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
 import { pgError } from '../../../../database/prepared';
+import { Bulkhead } from '../../../../common/concurrency/bulkhead';
 import { queryRows } from '../../../../database/query-rows';
 import { MessagingReadModel } from '../../../messaging/domain/read-model';
 import { toHighlight } from '../../domain/highlight';
@@ -21,11 +22,21 @@ const QUERY_CANCELED = '57014';
  */
 @QueryHandler(SearchMessagesQuery)
 export class SearchMessagesHandler implements IQueryHandler<SearchMessagesQuery> {
+  /** Searches are the heaviest reads: only so many hold database connections at once (SEARCH_CONCURRENCY). */
+  private readonly bulkhead: Bulkhead;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly readModel: MessagingReadModel,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.bulkhead = new Bulkhead({
+      concurrency: () => config.search.concurrency,
+      queue: () => 2 * config.search.concurrency,
+      maxWaitMs: config.search.statementTimeoutMs,
+      busy: () => new AppError(ErrorCode.UNAVAILABLE, 'Search is busy; try again in a moment', undefined, 1000),
+    });
+  }
 
   async execute(query: SearchMessagesQuery): Promise<SearchPage> {
     const sort: SearchSort = query.sort ?? 'relevance';
@@ -34,7 +45,7 @@ export class SearchMessagesHandler implements IQueryHandler<SearchMessagesQuery>
     const userId = query.actor.userId;
     let rows: SearchRow[];
     try {
-      rows = await this.dataSource.transaction((manager) =>
+      rows = await this.bulkhead.run(() => this.dataSource.transaction((manager) =>
         runSearch(<T>(sql: string, params: unknown[]) => queryRows<T>(manager, sql, params), {
           language: this.config.search.language,
           statementTimeoutMs: this.config.search.statementTimeoutMs,
@@ -49,7 +60,7 @@ export class SearchMessagesHandler implements IQueryHandler<SearchMessagesQuery>
           key,
           limit,
         }),
-      );
+      ));
     } catch (err) {
       if (pgError(err).code === QUERY_CANCELED) {
         throw new AppError(ErrorCode.UNAVAILABLE, 'The search took too long; add words or filters (conversationId, senderId, after, before) and try again');
