@@ -12,7 +12,9 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { DatabaseModule } from './database/db';
 import { DatabasePoolGuard } from './database/pool-guard';
+import { AuditModule } from './modules/audit';
 import { AdminModule } from './modules/admin/admin.module';
 import { HealthModule } from './modules/health/health.module';
 import { IdentityModule } from './modules/identity/identity.module';
@@ -29,6 +31,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
+        DatabaseModule,
         RedisModule,
         RateLimitModule,
         OutboxModule,
@@ -39,6 +42,7 @@ export class AppModule {
         LifecycleModule,
         IdentityModule,
         MessagingModule,
+        AuditModule,
         AdminModule,
         SearchModule,
       ],

@@ -10,6 +10,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { DatabaseModule } from './database/db';
 import { DatabasePoolGuard } from './database/pool-guard';
 import { IdentityWorkerModule } from './modules/identity/identity-worker.module';
 import { RealtimeWorkerModule } from './modules/realtime/realtime-worker.module';
@@ -24,6 +25,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
+        DatabaseModule,
         RedisModule,
         CqrsModule.forRoot(),
         QueueModule.forRoot(config),

@@ -1,6 +1,13 @@
 import { userRoom } from '../src/common/ws/ws-auth';
 import { ConnectionGateway } from '../src/modules/realtime/connection.gateway';
-import { RealtimeEmitter } from '../src/modules/realtime/realtime-emitter';
+import { RealtimeEmitter } from '../src/common/ws/realtime-emitter';
+
+// An event of this test only, to fill a slow socket's buffer.
+declare module '../src/common/ws/server-events' {
+  interface ServerEvents {
+    flood: { i: number; blob: string };
+  }
+}
 import { registerUser } from './support/factories';
 import { startApp, TestApp } from './support/app';
 import { connect } from './support/socket';

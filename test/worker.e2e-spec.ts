@@ -8,7 +8,14 @@ import { IDENTITY_QUEUE, SessionPurgeProcessor } from '../src/modules/identity/s
 import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { bearer } from './support/factories';
-import { RealtimeEmitter } from '../src/modules/realtime/realtime-emitter';
+import { RealtimeEmitter } from '../src/common/ws/realtime-emitter';
+
+// An event of this test only.
+declare module '../src/common/ws/server-events' {
+  interface ServerEvents {
+    'worker.ping': { from: string };
+  }
+}
 import { createWorker } from '../src/worker.module';
 import { registerUser, RegisteredUser } from './support/factories';
 import { startApp, TestApp } from './support/app';

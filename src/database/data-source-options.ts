@@ -1,18 +1,16 @@
 import { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { AppConfig } from '../config/config';
-import { identityEntities } from '../modules/identity/entities';
-import { messagingEntities } from '../modules/messaging/entities';
-
-/** Every entity of every module; each module owns its own entities/ folder. */
-export const entities = [...identityEntities, ...messagingEntities];
-
-/** One definition shared by the app, the worker, the tests and the TypeORM CLI. */
+/**
+ * One definition shared by the app, the worker, the tests and the TypeORM CLI. No entities:
+ * each module's repositories hold the SQL of its tables (typed rows, hand-written migrations),
+ * and TypeORM runs connections, transactions and migrations.
+ */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.database.url,
-    entities,
+    entities: [],
     migrations,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { AppError, ErrorCode } from '../errors/app-error';
 import { DependencyMonitor, withTimeout } from '../lifecycle/dependency-monitor';
 import { REDIS } from '../redis/redis.module';
 import { AccessTokenClaims, AuthenticatedActor } from './actor';
+import { SESSION_STATE_READER, SessionState, SessionStateReader } from './session-state';
 
 const LIVE = 'live';
 const ENDED = 'ended';
@@ -22,7 +22,7 @@ export class AccessTokenService {
   constructor(
     private readonly jwt: JwtService,
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly dataSource: DataSource,
+    @Inject(SESSION_STATE_READER) private readonly sessions: SessionStateReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dependencies: DependencyMonitor,
   ) {}
@@ -78,17 +78,12 @@ export class AccessTokenService {
     if (cached === ENDED) return true;
     // A live session is cached with its user: a token naming someone else is not its own.
     if (cached === `${LIVE}:${userId}`) return false;
-    let state: 'live' | 'ended' | 'foreign';
+    let state: SessionState;
     try {
-      const rows: { ended: boolean; user_id: string }[] = await this.dataSource.query(
-        `SELECT (s.revoked_at IS NOT NULL OR u.banned_at IS NOT NULL) AS ended, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
-        [sessionId],
-      );
-      const row = rows[0];
-      state = !row || row.ended ? 'ended' : row.user_id === userId ? 'live' : 'foreign';
+      state = await this.sessions.state(sessionId, userId);
       // NX: a revocation written meanwhile is never overwritten with "live".
       if (cached === null && state !== 'foreign') {
-        const value = state === 'ended' ? ENDED : `${LIVE}:${row?.user_id}`;
+        const value = state === 'ended' ? ENDED : `${LIVE}:${userId}`;
         const ttl = state === 'ended' ? this.endedTtlSeconds() : this.config.auth.sessionCacheSeconds;
         // Not waited for: the answer is known, a slow Redis must not delay it.
         void this.redis.set(key, value, 'EX', ttl, 'NX').catch(() => undefined);
@@ -109,16 +104,8 @@ export class AccessTokenService {
   }
 
   /** Of these sessions, the ones that have ended (or no longer exist), as PostgreSQL says. */
-  async endedSessions(sessionIds: readonly string[]): Promise<Set<string>> {
-    const ended = new Set(sessionIds);
-    for (let i = 0; i < sessionIds.length; i += 5000) {
-      const rows: { id: string }[] = await this.dataSource.query(
-        `SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND u.banned_at IS NULL`,
-        [sessionIds.slice(i, i + 5000)],
-      );
-      for (const r of rows) ended.delete(r.id);
-    }
-    return ended;
+  endedSessions(sessionIds: readonly string[]): Promise<Set<string>> {
+    return this.sessions.endedAmong(sessionIds);
   }
 
   /**

@@ -16,28 +16,32 @@ export interface RequestMeta {
   userAgent?: string;
 }
 
+/** The server-side context a command or query declares (its second type parameter). */
+export type ContextOf<T> = T extends { readonly __context?: infer C } ? (C extends object ? C : never) : never;
+/** `create`'s context argument: required when the declared context has a required field. */
+type ContextArgs<T> = object extends ContextOf<T> ? [context?: ContextOf<T>] : [context: ContextOf<T>];
+
 /**
- * Base of every command: `X.create(input, context)` validates the client's input with
- * the class-validator rules declared on X, then attaches server-side context (actor,
- * request metadata). A command can only be built valid, whichever transport built it.
+ * Base of every command: `X.create(input, context)` validates the client's input with the
+ * class-validator rules declared on X, then attaches server-side context (actor, request
+ * metadata). A command can only be built valid, whichever transport built it, and only with
+ * the context it declares: `SendMessageCommand.create(input)` without `{ actor }` does not
+ * compile.
  */
-export abstract class AppCommand<TResult> extends Command<TResult> {
-  static create<T extends AppCommand<unknown>, C extends object>(
-    this: ClassConstructor<T>,
-    input: unknown,
-    context?: C,
-  ): T & C {
-    return Object.assign(validateInput(this, input), context ?? {}) as T & C;
+export abstract class AppCommand<TResult, TContext extends object = object> extends Command<TResult> {
+  /** Only a type, never a value: the context `create` requires. */
+  declare readonly __context?: TContext;
+
+  static create<T extends AppCommand<unknown, object>>(this: ClassConstructor<T>, input: unknown, ...context: ContextArgs<T>): T & ContextOf<T> {
+    return Object.assign(validateInput(this, input), context[0] ?? {}) as T & ContextOf<T>;
   }
 }
 
 /** Same contract as AppCommand, for reads dispatched on the QueryBus. */
-export abstract class AppQuery<TResult> extends Query<TResult> {
-  static create<T extends AppQuery<unknown>, C extends object>(
-    this: ClassConstructor<T>,
-    input: unknown,
-    context?: C,
-  ): T & C {
-    return Object.assign(validateInput(this, input), context ?? {}) as T & C;
+export abstract class AppQuery<TResult, TContext extends object = object> extends Query<TResult> {
+  declare readonly __context?: TContext;
+
+  static create<T extends AppQuery<unknown, object>>(this: ClassConstructor<T>, input: unknown, ...context: ContextArgs<T>): T & ContextOf<T> {
+    return Object.assign(validateInput(this, input), context[0] ?? {}) as T & ContextOf<T>;
   }
 }

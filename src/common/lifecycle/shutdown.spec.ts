@@ -1,7 +1,7 @@
 import { lastValueFrom, Observable } from 'rxjs';
 import { Logger, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
-import { RealtimeEmitter } from '../../modules/realtime/realtime-emitter';
+import { RealtimeEmitter } from '../ws/realtime-emitter';
 import { appErrorOf } from '../errors/app-error.testing';
 import { ErrorCode } from '../errors/app-error';
 import { WsDrainGuard, WsInFlightInterceptor } from '../ws/ws-drain.interceptor';

@@ -1,7 +1,7 @@
 import { Global, INestApplicationContext, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { DependencyMonitor } from './dependency-monitor';
-import { RealtimeEmitter } from '../../modules/realtime/realtime-emitter';
+import { RealtimeEmitter } from '../ws/realtime-emitter';
 
 /** The longest a shutdown waits for socket commands already running to answer. */
 const IN_FLIGHT_WAIT_MS = 5000;

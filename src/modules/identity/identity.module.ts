@@ -1,4 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { SESSION_STATE_READER } from '../../common/auth/session-state';
+import { IdentityDirectory, Suspensions } from './directory';
+import { BlocksRepository } from './repositories/blocks.repository';
+import { SessionsRepository } from './repositories/sessions.repository';
+import { UsersRepository } from './repositories/users.repository';
 import { CqrsModule } from '@nestjs/cqrs';
 import { BlockUserHandler } from './commands/block-user/block-user.handler';
 import { LoginHandler } from './commands/login/login.handler';
@@ -19,10 +24,22 @@ import { ListBlocksHandler } from './queries/list-blocks/list-blocks.handler';
 import { SearchUsersHandler } from './queries/search-users/search-users.handler';
 import { IdentityGateway } from './ws/identity.gateway';
 
+/**
+ * Users, sessions, blocks. Global, so that infrastructure (the access-token check) and other
+ * modules reach what it exports without importing its files: the directory, suspensions, and
+ * the session-state reader.
+ */
+@Global()
 @Module({
   imports: [CqrsModule],
   controllers: [AuthController, UsersController],
   providers: [
+    UsersRepository,
+    SessionsRepository,
+    BlocksRepository,
+    IdentityDirectory,
+    Suspensions,
+    { provide: SESSION_STATE_READER, useExisting: SessionsRepository },
     PasswordHasher,
     LoginThrottle,
     SessionIssuer,
@@ -40,5 +57,6 @@ import { IdentityGateway } from './ws/identity.gateway';
     SearchUsersHandler,
     ListBlocksHandler,
   ],
+  exports: [IdentityDirectory, Suspensions, SESSION_STATE_READER],
 })
 export class IdentityModule {}

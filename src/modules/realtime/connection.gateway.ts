@@ -10,7 +10,7 @@ import { AuthedSocket, sessionRoom, socketAuthMiddleware, userRoom, wsRefusal } 
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { DependencyMonitor } from '../../common/lifecycle/dependency-monitor';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { RealtimeEmitter } from './realtime-emitter';
+import { RealtimeEmitter } from '../../common/ws/realtime-emitter';
 import { dropSlowConsumers } from './slow-consumers';
 import { Bucket, RateLimitService } from '../../common/rate-limit/rate-limit.service';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Server } from 'socket.io';
 import { createStreamsAdapter, StreamsAdapterHandle } from '../../common/ws/streams-adapter';
 import { APP_CONFIG, AppConfig } from '../../config/config';
-import { RealtimeEmitter } from './realtime-emitter';
+import { RealtimeEmitter } from '../../common/ws/realtime-emitter';
 
 /**
  * A Socket.IO server with no HTTP listener, joined to the API nodes through the Redis

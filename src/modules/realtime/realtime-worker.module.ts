@@ -6,7 +6,7 @@ import { HeadlessIoServer } from './headless-io.server';
 import { PresenceAnnouncer } from './presence/presence-announcer';
 import { PRESENCE_QUEUE, PresenceSweepProcessor, PresenceSweepScheduler } from './presence/presence-sweep.processor';
 import { PresenceService } from './presence/presence.service';
-import { RealtimeEmitter } from './realtime-emitter';
+import { RealtimeEmitter } from '../../common/ws/realtime-emitter';
 
 /**
  * Realtime for worker processes: the same RealtimeEmitter as the API, bound to a

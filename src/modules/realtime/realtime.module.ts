@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConnectionGateway } from './connection.gateway';
-import { RealtimeEmitter } from './realtime-emitter';
+import { RealtimeEmitter } from '../../common/ws/realtime-emitter';
 import { SessionRevokedHandler } from './session-revoked.handler';
 import { UserBannedHandler } from './user-banned.handler';
 import { GetPresenceHandler } from './presence/get-presence.handler';

@@ -1,6 +1,6 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { SessionRevokedEvent } from '../identity/events/session-revoked.event';
-import { RealtimeEmitter } from './realtime-emitter';
+import { SessionRevokedEvent } from '../identity';
+import { RealtimeEmitter } from '../../common/ws/realtime-emitter';
 
 /** A session that ended (logout, stolen refresh token) keeps no open sockets. */
 @EventsHandler(SessionRevokedEvent)

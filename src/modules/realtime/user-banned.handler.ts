@@ -1,6 +1,6 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { UserBannedEvent } from '../admin/events/user-banned.event';
-import { RealtimeEmitter } from './realtime-emitter';
+import { UserBannedEvent } from '../admin';
+import { RealtimeEmitter } from '../../common/ws/realtime-emitter';
 
 /** A banned user keeps no open socket anywhere; their tokens are already refused, so none reconnects. */
 @EventsHandler(UserBannedEvent)

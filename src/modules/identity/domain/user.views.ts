@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { GroupInvites, UserEntity, UserRole } from '../entities/user.entity';
+import { GroupInvites, UserRecord, UserRole } from '../repositories/users.repository';
 
 export class PublicUserView {
   @ApiProperty({ format: 'uuid', example: '019a9f4e-7c1d-7a3e-9c61-2f0b8d6e4a10' })
@@ -23,11 +23,11 @@ export class PrivateUserView extends PublicUserView {
   groupInvites: GroupInvites;
 }
 
-export function toPublicUser(u: Pick<UserEntity, 'id' | 'username' | 'displayName' | 'createdAt'>): PublicUserView {
+export function toPublicUser(u: Pick<UserRecord, 'id' | 'username' | 'displayName' | 'createdAt'>): PublicUserView {
   return { id: u.id, username: u.username, displayName: u.displayName, createdAt: u.createdAt.toISOString() };
 }
 
-export function toPrivateUser(u: UserEntity): PrivateUserView {
+export function toPrivateUser(u: UserRecord): PrivateUserView {
   return { ...toPublicUser(u), email: u.email, timezone: u.timezone, role: u.role, groupInvites: u.groupInvites };
 }
 

@@ -2,9 +2,8 @@ import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { QuietWorkerHost, scheduleEvery } from '../../../common/queue/quiet-worker-host';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
-import { queryRows } from '../../../database/query-rows';
+import { SessionsRepository } from '../repositories/sessions.repository';
 
 export const IDENTITY_QUEUE = 'identity';
 const PURGE_SCHEDULER_ID = 'session-purge';
@@ -22,7 +21,7 @@ export class SessionPurgeProcessor extends QuietWorkerHost {
   private readonly logger = new Logger(SessionPurgeProcessor.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -30,30 +29,20 @@ export class SessionPurgeProcessor extends QuietWorkerHost {
 
   async process(): Promise<{ refreshTokens: number; sessions: number }> {
     const graceSeconds = this.config.auth.accessTtlSeconds + 60;
-    const refreshTokens = await this.inBatches(
-      `DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM refresh_tokens WHERE expires_at < now() LIMIT $1) RETURNING id`,
-      [],
-    );
-    const sessions = await this.inBatches(
-      `DELETE FROM sessions WHERE id IN (
-         SELECT s.id FROM sessions s
-          WHERE s.revoked_at < now() - make_interval(secs => $2)
-             OR (s.last_used_at < now() - make_interval(secs => $2)
-                 AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = s.id AND t.expires_at > now()))
-          LIMIT $1) RETURNING id`,
-      [graceSeconds],
-    );
+    const refreshTokens = await inBatches(() => this.sessions.purgeExpiredTokens(BATCH));
+    const sessions = await inBatches(() => this.sessions.purgeEndedSessions(BATCH, graceSeconds));
     if (refreshTokens + sessions > 0) this.logger.log({ refreshTokens, sessions }, 'purged ended sessions and expired refresh tokens');
     return { refreshTokens, sessions };
   }
+}
 
-  private async inBatches(sql: string, params: unknown[]): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const deleted = await queryRows(this.dataSource.manager, sql, [BATCH, ...params]);
-      total += deleted.length;
-      if (deleted.length < BATCH) return total;
-    }
+/** Runs `purge` until a batch comes back short; the total deleted. */
+async function inBatches(purge: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await purge();
+    total += deleted;
+    if (deleted < BATCH) return total;
   }
 }
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../../../common/errors/app-error';
-import { MemberRole } from '../entities/conversation-member.entity';
-import { ConversationView, MessageRow, MessageView, ReactionSummaryView, toMessageView } from './views';
+import { ConversationView, MemberRole, MessageRow, MessageView, ReactionSummaryView, toMessageView } from './views';
 
 export interface MembershipRow {
   conversation_id: string;

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MemberRole } from '../entities/conversation-member.entity';
+
+export type MemberRole = 'owner' | 'admin' | 'member';
 
 export class ReactionSummaryView {
   @ApiProperty({ example: '👍' })

@@ -1,5 +1,7 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { RealtimeEmitter } from '../../realtime/realtime-emitter';
+import { RealtimeEmitter, UserFanout } from '../../../common/ws/realtime-emitter';
+import { MessagingReadModel } from '../domain/read-model';
+import { ConversationView } from '../domain/views';
 import {
   ConversationCreatedEvent,
   ConversationDeliveredEvent,
@@ -13,69 +15,64 @@ import {
   ReactionChangedEvent,
   TypingEvent,
 } from '../events/messaging.events';
-import { MessagingReadModel } from '../domain/read-model';
+import './messaging.server-events';
+
+interface Rule {
+  event: abstract new (...args: never[]) => object;
+  fanout: (event: never) => UserFanout[];
+}
+
+/** One row per domain event: who hears it (the audience its event carries, as of the commit) and what. */
+const rule = <E extends object>(event: abstract new (...args: never[]) => E, fanout: (event: E) => UserFanout[]): Rule => ({ event, fanout: fanout });
+
+export const FANOUT_RULES: readonly Rule[] = [
+  rule(MessageSentEvent, (e) => [{ userIds: e.memberIds, event: 'message.created', payload: e.message }]),
+  // Each reactor sees `me` on their own reactions.
+  rule(MessageEditedEvent, (e) => [{ userIds: e.memberIds, event: 'message.updated', payload: e.message, perUser: e.perUser }]),
+  rule(MessageDeletedEvent, (e) => [{ userIds: e.memberIds, event: 'message.deleted', payload: { id: e.messageId, conversationId: e.conversationId, seq: e.seq } }]),
+  rule(ReactionChangedEvent, (e) => [
+    {
+      userIds: e.memberIds,
+      event: e.kind === 'added' ? 'reaction.added' : 'reaction.removed',
+      payload: { messageId: e.messageId, conversationId: e.conversationId, emoji: e.emoji, userId: e.userId },
+    },
+  ]),
+  rule(ConversationReadEvent, (e) => [{ userIds: e.memberIds, event: 'conversation.read', payload: { conversationId: e.conversationId, userId: e.userId, lastReadSeq: e.lastReadSeq } }]),
+  rule(ConversationDeliveredEvent, (e) => [
+    { userIds: e.memberIds, event: 'conversation.delivered', payload: { conversationId: e.conversationId, userId: e.userId, lastDeliveredSeq: e.lastDeliveredSeq } },
+  ]),
+  rule(ConversationCreatedEvent, (e) => [{ userIds: e.userIds, event: 'conversation.created', payload: e.conversation }]),
+  // One event per newcomer, as the contract has it, in one broadcast between nodes.
+  rule(MembersAddedEvent, (e) =>
+    e.addedUserIds.map((userId) => ({ userIds: e.memberIds, event: 'conversation.member_added' as const, payload: { conversationId: e.conversationId, userId } })),
+  ),
+  // The removed member hears it once, then nothing more.
+  rule(MemberRemovedEvent, (e) => [
+    { userIds: [...e.memberIds, e.removedUserId], event: 'conversation.member_removed', payload: { conversationId: e.conversationId, userId: e.removedUserId } },
+  ]),
+  rule(TypingEvent, (e) => [{ userIds: e.recipientIds, event: 'typing', payload: { conversationId: e.conversationId, userId: e.userId, isTyping: e.isTyping } }]),
+];
 
 /**
- * Turns committed domain events into Socket.IO events, addressed to every device of every
- * recipient through the per-user rooms (sender's own devices included, except for typing).
+ * Turns committed domain events into Socket.IO events by the table above: every device of
+ * every recipient, through the per-user rooms, one broadcast between nodes per domain event.
  */
-@EventsHandler(
-  MessageSentEvent,
-  MessageEditedEvent,
-  MessageDeletedEvent,
-  ReactionChangedEvent,
-  ConversationReadEvent,
-  ConversationDeliveredEvent,
-  ConversationCreatedEvent,
-  MembersAddedEvent,
-  MemberRemovedEvent,
-  TypingEvent,
-)
+@EventsHandler(...FANOUT_RULES.map((r) => r.event as new (...args: never[]) => object))
 export class MessagingFanout implements IEventHandler {
+  private readonly rules = new Map(FANOUT_RULES.map((r) => [r.event, r.fanout]));
+
   constructor(private readonly emitter: RealtimeEmitter) {}
 
   handle(event: object): void {
-    const e = this.emitter;
-    if (event instanceof MessageSentEvent) e.toUsers(event.memberIds, 'message.created', event.message);
-    else if (event instanceof MessageEditedEvent) {
-      // Each reactor sees `me` on their own reactions: the per-user fields of one broadcast.
-      e.toUsersBatch([{ userIds: event.memberIds, event: 'message.updated', payload: event.message, perUser: new Map([...event.perUser].filter(([id]) => event.memberIds.includes(id))) }]);
-    }
-    else if (event instanceof MessageDeletedEvent) {
-      e.toUsers(event.memberIds, 'message.deleted', { id: event.messageId, conversationId: event.conversationId, seq: event.seq });
-    } else if (event instanceof ReactionChangedEvent) {
-      e.toUsers(event.memberIds, `reaction.${event.kind}`, {
-        messageId: event.messageId,
-        conversationId: event.conversationId,
-        emoji: event.emoji,
-        userId: event.userId,
-      });
-    } else if (event instanceof ConversationReadEvent) {
-      e.toUsers(event.memberIds, 'conversation.read', { conversationId: event.conversationId, userId: event.userId, lastReadSeq: event.lastReadSeq });
-    } else if (event instanceof ConversationDeliveredEvent) {
-      e.toUsers(event.memberIds, 'conversation.delivered', {
-        conversationId: event.conversationId,
-        userId: event.userId,
-        lastDeliveredSeq: event.lastDeliveredSeq,
-      });
-    } else if (event instanceof ConversationCreatedEvent) e.toUsers(event.userIds, 'conversation.created', event.conversation);
-    else if (event instanceof MembersAddedEvent) {
-      // One event per newcomer, as the contract has it, in one broadcast between nodes.
-      e.toUsersBatch(
-        event.addedUserIds.map((userId) => ({ userIds: event.memberIds, event: 'conversation.member_added', payload: { conversationId: event.conversationId, userId } })),
-      );
-    } else if (event instanceof MemberRemovedEvent) {
-      const payload = { conversationId: event.conversationId, userId: event.removedUserId };
-      e.toUsers([...event.memberIds, event.removedUserId], 'conversation.member_removed', payload);
-    } else if (event instanceof TypingEvent) {
-      e.toUsers(event.recipientIds, 'typing', { conversationId: event.conversationId, userId: event.userId, isTyping: event.isTyping });
-    }
+    const fanout = this.rules.get(event.constructor as Rule['event']);
+    if (fanout) this.emitter.toUsersBatch(fanout(event as never));
   }
 }
 
 /**
- * conversation.updated carries each member's own view (unread count, mute): the shared view
- * and every member's own fields travel in one broadcast, and each node fills in its sockets'.
+ * conversation.updated carries each member's own view (unread count, mute, and the last
+ * message if their history holds it, with `me` on their own reactions): the shared view and
+ * every member's own fields travel in one broadcast, and each node fills in its sockets'.
  */
 @EventsHandler(ConversationUpdatedEvent)
 export class ConversationUpdatedFanout implements IEventHandler<ConversationUpdatedEvent> {
@@ -85,27 +82,26 @@ export class ConversationUpdatedFanout implements IEventHandler<ConversationUpda
   ) {}
 
   async handle(event: ConversationUpdatedEvent): Promise<void> {
-    // Shared fields are the same for all; per-member fields are patched from one query.
-    // Any current member can serve as the viewer; one who has just left cannot.
-    let base = null;
+    // Any current member can serve as the viewer of the shared fields; one who has just left cannot.
+    let base: ConversationView | null = null;
     for (const viewer of event.memberIds.slice(0, 5)) {
       base = await this.readModel.conversation(event.conversationId, viewer).catch(() => null);
       if (base) break;
     }
     if (!base) return;
-    // lastMessage is the conversation's latest, shown only to members whose history holds it,
-    // with `me` on each reactor's own reactions.
     const latest = await this.readModel.latestMessage(event.conversationId);
     const views = latest ? await this.readModel.viewsPerReactor(latest) : null;
     const own = await this.readModel.memberStates(event.conversationId, event.memberIds);
-    const perUser = new Map(
-      [...own].map(([userId, state]) => {
-        const sees = latest !== null && Number(latest.seq) > state.joinedSeq;
-        const mine = sees ? views?.perUser.get(userId) : undefined;
-        const lastMessage = !sees ? { lastMessage: null } : mine ? { lastMessage: { ...views?.shared, ...mine } } : {};
-        return [userId, { unreadCount: state.unreadCount, mutedUntil: state.mutedUntil, ...lastMessage }];
-      }),
-    );
+    const perUser = new Map<string, Partial<ConversationView>>();
+    for (const [userId, state] of own) {
+      const sees = latest !== null && views !== null && Number(latest.seq) > state.joinedSeq;
+      const mine = sees ? views.perUser.get(userId) : undefined;
+      perUser.set(userId, {
+        unreadCount: state.unreadCount,
+        mutedUntil: state.mutedUntil,
+        ...(!sees ? { lastMessage: null } : mine ? { lastMessage: { ...views.shared, ...mine } } : {}),
+      });
+    }
     this.emitter.toUsersBatch([{ userIds: [...perUser.keys()], event: 'conversation.updated', payload: { ...base, lastMessage: views?.shared ?? null }, perUser }]);
   }
 }

@@ -5,7 +5,7 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-
 import { Actor, AppQuery } from '../../../common/cqrs/app-command';
 import { PresenceView } from './presence.service';
 
-export class GetPresenceQuery extends AppQuery<PresenceView[]> {
+export class GetPresenceQuery extends AppQuery<PresenceView[], { actor: Actor }> {
   @ApiProperty({ description: 'Comma-separated user ids (1–100), or the parameter repeated', example: '019a…,019b…' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
   @IsArray()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ListDirectPartnersQuery } from '../../messaging/queries/list-direct-partners/list-direct-partners.query';
-import { RealtimeEmitter } from '../realtime-emitter';
+import { RealtimeEmitter } from '../../../common/ws/realtime-emitter';
 import { PresenceView } from './presence.service';
 
 /** Presence goes to the people who share a direct conversation with the user, on every node. */

@@ -9,7 +9,7 @@ export interface BanView {
   reason: string | null;
 }
 
-export class BanUserCommand extends AppCommand<BanView> {
+export class BanUserCommand extends AppCommand<BanView, { actor: Actor }> {
   @LowercaseId()
   @IsUUID('all', { message: 'userId must be a UUID' })
   userId: string;

@@ -1,27 +1,27 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { v7 as uuidv7 } from 'uuid';
-import { DataSource } from 'typeorm';
-import { inTransaction } from '../../../../database/transaction';
 import { AppError } from '../../../../common/errors/app-error';
+import { Db } from '../../../../database/db';
+import { AuditLog } from '../../../audit';
+import { IdentityDirectory, Suspensions } from '../../../identity';
 import { requireAdmin } from '../../domain/require-admin';
 import { UnbanUserCommand } from './unban-user.command';
 
 /** Lifts a ban; the user logs in again (their old sessions stay ended). Idempotent. */
 @CommandHandler(UnbanUserCommand)
 export class UnbanUserHandler implements ICommandHandler<UnbanUserCommand> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly db: Db,
+    private readonly identity: IdentityDirectory,
+    private readonly suspensions: Suspensions,
+    private readonly audit: AuditLog,
+  ) {}
 
   async execute(cmd: UnbanUserCommand): Promise<void> {
-    await inTransaction(this.dataSource, async (manager) => {
-      await requireAdmin(manager, cmd.actor);
-      const targets: { banned_at: Date | null }[] = await manager.query(`SELECT banned_at FROM users WHERE id = $1 FOR UPDATE`, [cmd.userId]);
-      if (!targets[0]) throw AppError.notFound('User');
-      if (!targets[0].banned_at) return;
-      await manager.query(`UPDATE users SET banned_at = NULL, updated_at = now() WHERE id = $1`, [cmd.userId]);
-      await manager.query(
-        `INSERT INTO audit_log (id, actor_id, action, target_type, target_id) VALUES ($1, $2, 'user.unban', 'user', $3)`,
-        [uuidv7(), cmd.actor.userId, cmd.userId],
-      );
+    await this.db.transaction(async (tx) => {
+      await requireAdmin(this.identity, cmd.actor, tx);
+      const lifted = await this.suspensions.lift(cmd.userId, tx);
+      if (lifted === 'not-found') throw AppError.notFound('User');
+      if (lifted === 'lifted') await this.audit.record({ actorId: cmd.actor.userId, action: 'user.unban', targetType: 'user', targetId: cmd.userId }, tx);
     });
   }
 }

@@ -1,16 +1,18 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { inTransaction } from '../../../../database/transaction';
 import { AppError } from '../../../../common/errors/app-error';
-import { UserEntity } from '../../entities/user.entity';
+import { Db } from '../../../../database/db';
 import { UserBlockedEvent } from '../../events/user-blocked.event';
+import { BlocksRepository } from '../../repositories/blocks.repository';
+import { UsersRepository } from '../../repositories/users.repository';
 import { BlockUserCommand } from './block-user.command';
 
 /** Idempotent: blocking someone already blocked is a no-op that still answers 204. */
 @CommandHandler(BlockUserCommand)
 export class BlockUserHandler implements ICommandHandler<BlockUserCommand> {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
+    private readonly users: UsersRepository,
+    private readonly blocks: BlocksRepository,
     private readonly events: EventBus,
   ) {}
 
@@ -18,14 +20,9 @@ export class BlockUserHandler implements ICommandHandler<BlockUserCommand> {
     if (cmd.userId === cmd.actor.userId) {
       throw AppError.validation('You cannot block yourself', [{ field: 'userId', message: 'must not be your own id' }]);
     }
-    const inserted = await inTransaction(this.dataSource, async (manager) => {
-      const target = await manager.existsBy(UserEntity, { id: cmd.userId });
-      if (!target) throw AppError.notFound('User');
-      const rows: unknown[] = await manager.query(
-        `INSERT INTO user_blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING blocked_id`,
-        [cmd.actor.userId, cmd.userId],
-      );
-      return rows.length > 0;
+    const inserted = await this.db.transaction(async (tx) => {
+      if (!(await this.users.existing([cmd.userId], tx)).has(cmd.userId)) throw AppError.notFound('User');
+      return this.blocks.insert(cmd.actor.userId, cmd.userId, tx);
     });
     if (inserted) this.events.publish(new UserBlockedEvent(cmd.actor.userId, cmd.userId));
   }

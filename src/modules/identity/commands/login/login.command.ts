@@ -4,7 +4,7 @@ import { AppCommand, RequestMeta } from '../../../../common/cqrs/app-command';
 import { Trim } from '../../../../common/cqrs/transforms';
 import { AuthResultView } from '../../domain/user.views';
 
-export class LoginCommand extends AppCommand<AuthResultView> {
+export class LoginCommand extends AppCommand<AuthResultView, { meta?: RequestMeta }> {
   @ApiProperty({ example: 'ada.l', description: 'Username or email, case-insensitive' })
   @Trim()
   @IsString()

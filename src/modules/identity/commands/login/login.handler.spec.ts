@@ -1,65 +1,59 @@
-import { DataSource } from 'typeorm';
 import { AppError, ErrorCode } from '../../../../common/errors/app-error';
 import { appErrorOf } from '../../../../common/errors/app-error.testing';
+import { Db, Tx } from '../../../../database/db';
 import { LoginThrottle } from '../../domain/login-throttle';
 import { PasswordHasher } from '../../domain/password-hasher';
 import { SessionIssuer } from '../../domain/session-issuer';
-import { UserEntity } from '../../entities/user.entity';
+import { UserRecord, UsersRepository } from '../../repositories/users.repository';
 import { LoginCommand } from './login.command';
 import { LoginHandler } from './login.handler';
 
-function harness(user: Partial<UserEntity> | null, passwordOk: boolean, bannedAtUnderLock: Date | null = user?.bannedAt ?? null) {
-  const where: string[] = [];
-  const qb = {
-    addSelect: () => qb,
-    where: (clause: string) => {
-      where.push(clause);
-      return qb;
-    },
-    getOne: () => Promise.resolve(user),
-  };
-  const manager = { query: jest.fn().mockResolvedValue(user ? [{ banned_at: bannedAtUnderLock }] : []) };
-  const dataSource = {
-    getRepository: () => ({ createQueryBuilder: () => qb }),
-    transaction: (fn: (m: unknown) => Promise<unknown>) => fn(manager),
-  } as unknown as DataSource;
-  const hasher = {
-    verify: jest.fn().mockResolvedValue(passwordOk),
-    needsRehash: jest.fn().mockReturnValue(false),
-    hash: jest.fn().mockResolvedValue('$argon2id$new'),
-  } as unknown as PasswordHasher & { needsRehash: jest.Mock; hash: jest.Mock };
-  const sessions = { start: jest.fn().mockResolvedValue({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }) } as unknown as SessionIssuer;
-  const throttle = {
-    beforeAttempt: jest.fn().mockResolvedValue(undefined),
-    succeeded: jest.fn().mockResolvedValue(undefined),
-  } as unknown as LoginThrottle & { succeeded: jest.Mock; beforeAttempt: jest.Mock };
-  return { handler: new LoginHandler(dataSource, hasher, sessions, throttle), hasher, sessions, where, manager, throttle };
-}
-
-const user: Partial<UserEntity> = {
+const user: UserRecord & { passwordHash: string } = {
   id: '0190c7c0-0000-7000-8000-0000000000aa',
   username: 'ada',
   email: 'Ada@Example.test',
   displayName: 'Ada',
   timezone: 'UTC',
   role: 'user',
+  groupInvites: 'everyone',
   bannedAt: null,
   createdAt: new Date(),
   passwordHash: '$argon2id$stored',
 };
 
+function harness(found: (UserRecord & { passwordHash: string }) | undefined, passwordOk: boolean, bannedAtUnderLock: Date | null = found?.bannedAt ?? null) {
+  const tx = {} as Tx;
+  const db = { transaction: (work: (t: Tx) => Promise<unknown>) => work(tx) } as unknown as Db;
+  const users = {
+    findByLogin: jest.fn().mockResolvedValue(found),
+    bannedAtForSignIn: jest.fn().mockResolvedValue(bannedAtUnderLock),
+    replacePasswordHash: jest.fn().mockResolvedValue(undefined),
+  } as unknown as UsersRepository & { findByLogin: jest.Mock; bannedAtForSignIn: jest.Mock; replacePasswordHash: jest.Mock };
+  const hasher = {
+    verify: jest.fn().mockResolvedValue(passwordOk),
+    needsRehash: jest.fn().mockReturnValue(false),
+    hash: jest.fn().mockResolvedValue('$argon2id$new'),
+  } as unknown as PasswordHasher & { verify: jest.Mock; needsRehash: jest.Mock; hash: jest.Mock };
+  const sessions = { start: jest.fn().mockResolvedValue({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 }) } as unknown as SessionIssuer & { start: jest.Mock };
+  const throttle = {
+    beforeAttempt: jest.fn().mockResolvedValue(undefined),
+    succeeded: jest.fn().mockResolvedValue(undefined),
+  } as unknown as LoginThrottle & { succeeded: jest.Mock; beforeAttempt: jest.Mock };
+  return { handler: new LoginHandler(db, users, hasher, sessions, throttle), users, hasher, sessions, throttle, tx };
+}
 
 describe('LoginHandler', () => {
-  it('looks up by email when the login has an @, case-insensitively, else by username', async () => {
+  it('answers the private user and a token pair, without the password hash', async () => {
     const h = harness(user, true);
-    await h.handler.execute(LoginCommand.create({ login: 'ADA@example.TEST', password: 'pw' }));
-    await h.handler.execute(LoginCommand.create({ login: 'Ada', password: 'pw' }));
-    expect(h.where).toEqual(['lower(u.email) = :login', 'lower(u.username) = :login']);
-    expect(h.sessions.start).toHaveBeenCalledTimes(2);
+    const result = await h.handler.execute(LoginCommand.create({ login: 'ADA@example.TEST', password: 'pw' }));
+    expect(h.users.findByLogin).toHaveBeenCalledWith('ada@example.test');
+    expect(result.user).toMatchObject({ id: user.id, username: 'ada', role: 'user' });
+    expect(JSON.stringify(result)).not.toContain('argon2');
+    expect(h.sessions.start).toHaveBeenCalledWith(h.tx, user.id, undefined);
   });
 
   it('verifies an unknown user against the dummy hash (same work) and answers the same 401 as a wrong password', async () => {
-    const unknown = harness(null, false);
+    const unknown = harness(undefined, false);
     const wrong = harness(user, false);
     const a = await unknown.handler.execute(LoginCommand.create({ login: 'ghost', password: 'pw' })).catch((e: AppError) => e);
     const b = await wrong.handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })).catch((e: AppError) => e);
@@ -93,13 +87,11 @@ describe('LoginHandler', () => {
     h.hasher.needsRehash.mockReturnValue(true);
     await h.handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' }));
     expect(h.hasher.hash).toHaveBeenCalledWith('pw');
-    expect(h.manager.query).toHaveBeenCalledWith(expect.stringMatching(/^UPDATE users SET password_hash = \$2 WHERE id = \$1 AND password_hash = \$3/), [user.id, '$argon2id$new', '$argon2id$stored']);
+    expect(h.users.replacePasswordHash).toHaveBeenCalledWith(user.id, '$argon2id$stored', '$argon2id$new', h.tx);
   });
 
   it('refuses a banned account only after the password checked out', async () => {
-    expect((await appErrorOf(harness({ ...user, bannedAt: new Date() }, true).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(
-      ErrorCode.FORBIDDEN,
-    );
+    expect((await appErrorOf(harness({ ...user, bannedAt: new Date() }, true).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(ErrorCode.FORBIDDEN);
     expect((await appErrorOf(harness({ ...user, bannedAt: new Date() }, false).handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(
       ErrorCode.UNAUTHENTICATED,
     );
@@ -108,7 +100,7 @@ describe('LoginHandler', () => {
   it('refuses, and starts no session, when a ban lands while the password is checked (read again under a lock)', async () => {
     const h = harness(user, true, new Date());
     expect((await appErrorOf(h.handler.execute(LoginCommand.create({ login: 'ada', password: 'pw' })))).code).toBe(ErrorCode.FORBIDDEN);
-    expect(h.manager.query).toHaveBeenCalledWith(expect.stringMatching(/FOR SHARE/), [user.id]);
+    expect(h.users.bannedAtForSignIn).toHaveBeenCalledWith(user.id, h.tx);
     expect(h.sessions.start).not.toHaveBeenCalled();
   });
 });

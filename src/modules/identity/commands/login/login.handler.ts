@@ -1,26 +1,25 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { AppError } from '../../../../common/errors/app-error';
-import { queryRows } from '../../../../database/query-rows';
-import { inTransaction } from '../../../../database/transaction';
+import { Db } from '../../../../database/db';
 import { LoginThrottle } from '../../domain/login-throttle';
 import { PasswordHasher } from '../../domain/password-hasher';
 import { SessionIssuer } from '../../domain/session-issuer';
 import { AuthResultView, toPrivateUser } from '../../domain/user.views';
-import { UserEntity } from '../../entities/user.entity';
+import { UsersRepository } from '../../repositories/users.repository';
 import { LoginCommand } from './login.command';
 
 const WRONG_CREDENTIALS = 'Wrong login or password';
 
 /**
- * Username or email and password. Failed attempts are throttled per (address, name) and
- * slowed down per name (LoginThrottle); a password stored with older hashing parameters is
+ * Username or email and password. Attempts are throttled per (address, account) and slowed
+ * down per account (LoginThrottle); a password stored with older hashing parameters is
  * rehashed with the current ones once it checks out.
  */
 @CommandHandler(LoginCommand)
 export class LoginHandler implements ICommandHandler<LoginCommand> {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionIssuer,
     private readonly throttle: LoginThrottle,
@@ -29,12 +28,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
   async execute(cmd: LoginCommand): Promise<AuthResultView> {
     const login = cmd.login.toLowerCase();
     const ip = cmd.meta?.ip;
-    const user = await this.dataSource
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where(login.includes('@') ? 'lower(u.email) = :login' : 'lower(u.username) = :login', { login })
-      .getOne();
+    const user = await this.users.findByLogin(login);
     // One account whether it is named by username or by email.
     const account = user ? `user:${user.id}` : `login:${login}`;
     await this.throttle.beforeAttempt(ip, account);
@@ -44,16 +38,12 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
     if (!user || !ok) throw AppError.unauthenticated(WRONG_CREDENTIALS);
     const rehashed = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(cmd.password) : null;
 
-    const tokens = await inTransaction(this.dataSource, async (manager) => {
+    const tokens = await this.db.transaction(async (tx) => {
       // A ban locks the user row FOR UPDATE and ends the sessions that exist: read the ban
       // under a share lock, so one landing during the password check is not missed.
-      const [current] = await queryRows<{ banned_at: Date | null }>(manager, `SELECT banned_at FROM users WHERE id = $1 FOR SHARE`, [user.id]);
-      if (current?.banned_at) throw AppError.forbidden('This account is suspended');
-      if (rehashed) {
-        // Only if the password did not change meanwhile.
-        await manager.query(`UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3`, [user.id, rehashed, user.passwordHash]);
-      }
-      return this.sessions.start(manager, user, cmd.meta);
+      if (await this.users.bannedAtForSignIn(user.id, tx)) throw AppError.forbidden('This account is suspended');
+      if (rehashed) await this.users.replacePasswordHash(user.id, user.passwordHash, rehashed, tx);
+      return this.sessions.start(tx, user.id, cmd.meta);
     });
     await this.throttle.succeeded(ip, account);
     return { user: toPrivateUser(user), ...tokens };

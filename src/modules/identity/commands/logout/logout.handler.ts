@@ -1,9 +1,8 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { AccessTokenService } from '../../../../common/auth/access-token.service';
 import { parseRefreshToken, secretMatches } from '../../domain/refresh-token';
-import { SessionEntity } from '../../entities/session.entity';
 import { SessionRevokedEvent } from '../../events/session-revoked.event';
+import { SessionsRepository } from '../../repositories/sessions.repository';
 import { LogoutCommand } from './logout.command';
 
 /**
@@ -13,7 +12,7 @@ import { LogoutCommand } from './logout.command';
 @CommandHandler(LogoutCommand)
 export class LogoutHandler implements ICommandHandler<LogoutCommand> {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sessions: SessionsRepository,
     private readonly accessTokens: AccessTokenService,
     private readonly events: EventBus,
   ) {}
@@ -21,19 +20,9 @@ export class LogoutHandler implements ICommandHandler<LogoutCommand> {
   async execute(cmd: LogoutCommand): Promise<void> {
     const parsed = parseRefreshToken(cmd.refreshToken);
     if (!parsed) return;
-    const rows: { session_id: string; token_hash: Buffer }[] = await this.dataSource.query(
-      `SELECT t.session_id, t.token_hash FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-        WHERE t.id = $1 AND s.user_id = $2`,
-      [parsed.id, cmd.actor.userId],
-    );
-    const row = rows[0];
+    const row = await this.sessions.findOwnToken(parsed.id, cmd.actor.userId);
     if (!row || !secretMatches(parsed.secret, row.token_hash)) return;
-    await this.dataSource
-      .createQueryBuilder()
-      .update(SessionEntity)
-      .set({ revokedAt: () => 'now()' })
-      .where('id = :id AND revoked_at IS NULL', { id: row.session_id })
-      .execute();
+    await this.sessions.revoke(row.session_id);
     // Committed. The session's sockets are closed whether or not Redis takes the marker (a
     // retry does both again); 204 only once it has.
     try {

@@ -1,40 +1,37 @@
 import { EventBus } from '@nestjs/cqrs';
-import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService } from '../../../../common/auth/access-token.service';
-import { AppConfig } from '../../../../config/config';
 import { ErrorCode } from '../../../../common/errors/app-error';
 import { appErrorOf } from '../../../../common/errors/app-error.testing';
+import { AppConfig } from '../../../../config/config';
+import { Db, Tx } from '../../../../database/db';
 import { newRefreshToken } from '../../domain/refresh-token';
 import { SessionIssuer } from '../../domain/session-issuer';
 import { SessionRevokedEvent } from '../../events/session-revoked.event';
+import { RefreshTokenRow, SessionsRepository } from '../../repositories/sessions.repository';
 import { RefreshSessionCommand } from './refresh-session.command';
-import { RefreshSessionHandler, TokenRow } from './refresh-session.handler';
+import { RefreshSessionHandler } from './refresh-session.handler';
 
-type Row = TokenRow;
-
-/** A DataSource whose transaction runs against a recording manager serving one token row. */
-function harness(row: Row | undefined) {
-  const statements: string[] = [];
-  const manager = {
-    query: jest.fn((sql: string) => {
-      statements.push(sql.replace(/\s+/g, ' ').trim());
-      return Promise.resolve(sql.includes('FROM refresh_tokens t') ? (row ? [row] : []) : []);
-    }),
-  } as unknown as EntityManager;
-  const dataSource = { transaction: (fn: (m: EntityManager) => Promise<unknown>) => fn(manager) } as unknown as DataSource;
+/** A handler whose repository serves one token row, recording what it was asked to write. */
+function harness(row: RefreshTokenRow | undefined) {
+  const tx = {} as Tx;
+  const db = { transaction: (work: (t: Tx) => Promise<unknown>) => work(tx) } as unknown as Db;
+  const tokens = {
+    lockRefreshToken: jest.fn().mockResolvedValue(row),
+    revoke: jest.fn().mockResolvedValue(undefined),
+    markUsed: jest.fn().mockResolvedValue(undefined),
+  } as unknown as SessionsRepository & { lockRefreshToken: jest.Mock; revoke: jest.Mock; markUsed: jest.Mock };
   const issued = { accessToken: 'access', refreshToken: 'refresh', expiresIn: 900 };
-  const sessions = { issue: jest.fn().mockResolvedValue(issued) } as unknown as SessionIssuer;
-  const accessTokens = { markSessionsRevoked: jest.fn().mockResolvedValue(undefined) } as unknown as AccessTokenService;
-  const events = { publish: jest.fn() } as unknown as EventBus;
+  const sessions = { issue: jest.fn().mockResolvedValue(issued) } as unknown as SessionIssuer & { issue: jest.Mock };
+  const accessTokens = { markSessionsRevoked: jest.fn().mockResolvedValue(undefined) } as unknown as AccessTokenService & { markSessionsRevoked: jest.Mock };
+  const events = { publish: jest.fn() } as unknown as EventBus & { publish: jest.Mock };
   const config = { auth: { refreshReuseGraceSeconds: 10 } } as AppConfig;
-  const handler = new RefreshSessionHandler(dataSource, sessions, accessTokens, events, config);
-  return { handler, statements, sessions, accessTokens, events, issued };
+  const handler = new RefreshSessionHandler(db, tokens, sessions, accessTokens, events, config);
+  return { handler, tokens, sessions, accessTokens, events, issued, tx };
 }
-
 
 describe('RefreshSessionHandler', () => {
   const token = newRefreshToken();
-  const base: Row = {
+  const base: RefreshTokenRow = {
     id: token.id,
     session_id: '0190c7c0-0000-7000-8000-000000000001',
     token_hash: token.hash,
@@ -43,7 +40,6 @@ describe('RefreshSessionHandler', () => {
     used_ms_ago: null,
     revoked_at: null,
     user_id: '0190c7c0-0000-7000-8000-0000000000aa',
-    role: 'user',
     banned_at: null,
   };
   const cmd = RefreshSessionCommand.create({ refreshToken: token.token });
@@ -51,16 +47,16 @@ describe('RefreshSessionHandler', () => {
   it('rotates a fresh token: marks it used and issues a pair in the same session', async () => {
     const h = harness(base);
     await expect(h.handler.execute(cmd)).resolves.toEqual(h.issued);
-    expect(h.statements.some((s) => s.startsWith('UPDATE refresh_tokens SET used_at = now()'))).toBe(true);
-    expect(h.sessions.issue).toHaveBeenCalledWith(expect.anything(), { id: base.user_id }, base.session_id);
+    expect(h.tokens.markUsed).toHaveBeenCalledWith(base.id, base.session_id, h.tx);
+    expect(h.sessions.issue).toHaveBeenCalledWith(h.tx, base.user_id, base.session_id);
   });
 
   it('gives a token rotated a moment ago (another tab of the session) a fresh pair of the same session, leaving it used', async () => {
     const h = harness({ ...base, used_at: new Date(Date.now() - 3000), used_ms_ago: 3000 });
     await expect(h.handler.execute(cmd)).resolves.toEqual(h.issued);
-    expect(h.sessions.issue).toHaveBeenCalledWith(expect.anything(), { id: base.user_id }, base.session_id);
-    expect(h.statements.some((s) => s.startsWith('UPDATE refresh_tokens'))).toBe(false);
-    expect(h.statements.some((s) => s.startsWith('UPDATE sessions SET revoked_at'))).toBe(false);
+    expect(h.sessions.issue).toHaveBeenCalledWith(h.tx, base.user_id, base.session_id);
+    expect(h.tokens.markUsed).not.toHaveBeenCalled();
+    expect(h.tokens.revoke).not.toHaveBeenCalled();
     expect(h.accessTokens.markSessionsRevoked).not.toHaveBeenCalled();
   });
 
@@ -68,9 +64,16 @@ describe('RefreshSessionHandler', () => {
     const h = harness({ ...base, used_at: new Date(Date.now() - 11_000), used_ms_ago: 11_000 });
     const err = await appErrorOf(h.handler.execute(cmd));
     expect(err.code).toBe(ErrorCode.UNAUTHENTICATED);
-    expect(h.statements).toContain('UPDATE sessions SET revoked_at = now() WHERE id = $1');
+    expect(h.tokens.revoke).toHaveBeenCalledWith(base.session_id, h.tx);
     expect(h.sessions.issue).not.toHaveBeenCalled();
     expect(h.accessTokens.markSessionsRevoked).toHaveBeenCalledWith([base.session_id]);
+    expect(h.events.publish).toHaveBeenCalledWith(new SessionRevokedEvent(base.user_id, base.session_id, 'token_reuse'));
+  });
+
+  it('closes the sockets of a reused session even when the marker cannot be written', async () => {
+    const h = harness({ ...base, used_at: new Date(Date.now() - 11_000), used_ms_ago: 11_000 });
+    h.accessTokens.markSessionsRevoked.mockRejectedValue(new Error('redis away'));
+    await expect(h.handler.execute(cmd)).rejects.toThrow('redis away');
     expect(h.events.publish).toHaveBeenCalledWith(new SessionRevokedEvent(base.user_id, base.session_id, 'token_reuse'));
   });
 
@@ -83,13 +86,14 @@ describe('RefreshSessionHandler', () => {
     const h = harness({ ...base, ...patch });
     expect((await appErrorOf(h.handler.execute(cmd))).code).toBe(ErrorCode.UNAUTHENTICATED);
     expect(h.sessions.issue).not.toHaveBeenCalled();
-    expect(h.statements.some((s) => s.startsWith('UPDATE'))).toBe(false);
+    expect(h.tokens.revoke).not.toHaveBeenCalled();
+    expect(h.tokens.markUsed).not.toHaveBeenCalled();
   });
 
   it('refuses an unknown or malformed token', async () => {
     expect((await appErrorOf(harness(undefined).handler.execute(cmd))).code).toBe(ErrorCode.UNAUTHENTICATED);
     const h = harness(base);
     expect((await appErrorOf(h.handler.execute(RefreshSessionCommand.create({ refreshToken: 'nope' })))).code).toBe(ErrorCode.UNAUTHENTICATED);
-    expect(h.statements).toEqual([]);
+    expect(h.tokens.lockRefreshToken).not.toHaveBeenCalled();
   });
 });

@@ -6,7 +6,7 @@ import { AuthResultView } from '../../domain/user.views';
 
 export const USERNAME_PATTERN = /^[a-z0-9_.]+$/;
 
-export class RegisterCommand extends AppCommand<AuthResultView> {
+export class RegisterCommand extends AppCommand<AuthResultView, { meta?: RequestMeta }> {
   @ApiProperty({ example: 'ada.l', description: '3–32 of [a-z0-9_.]; lowercased before validation' })
   @TrimLowercase()
   @IsString()

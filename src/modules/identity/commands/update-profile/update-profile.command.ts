@@ -4,9 +4,9 @@ import { AppCommand } from '../../../../common/cqrs/app-command';
 import { IsOptionalDefined, Trim } from '../../../../common/cqrs/transforms';
 import { Actor } from '../../../../common/cqrs/app-command';
 import { PrivateUserView } from '../../domain/user.views';
-import { GroupInvites } from '../../entities/user.entity';
+import { GroupInvites } from '../../repositories/users.repository';
 
-export class UpdateProfileCommand extends AppCommand<PrivateUserView> {
+export class UpdateProfileCommand extends AppCommand<PrivateUserView, { actor: Actor }> {
   @ApiPropertyOptional({ example: 'Ada Lovelace', minLength: 1, maxLength: 64 })
   @IsOptionalDefined()
   @Trim()

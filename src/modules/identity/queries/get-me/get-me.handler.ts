@@ -1,16 +1,15 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { AppError } from '../../../../common/errors/app-error';
 import { PrivateUserView, toPrivateUser } from '../../domain/user.views';
-import { UserEntity } from '../../entities/user.entity';
+import { UsersRepository } from '../../repositories/users.repository';
 import { GetMeQuery } from './get-me.query';
 
 @QueryHandler(GetMeQuery)
 export class GetMeHandler implements IQueryHandler<GetMeQuery> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly users: UsersRepository) {}
 
   async execute(query: GetMeQuery): Promise<PrivateUserView> {
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: query.actor.userId });
+    const user = await this.users.findById(query.actor.userId);
     if (!user) throw AppError.unauthenticated('The account no longer exists');
     return toPrivateUser(user);
   }

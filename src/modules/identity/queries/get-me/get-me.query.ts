@@ -1,6 +1,6 @@
 import { AppQuery, Actor } from '../../../../common/cqrs/app-command';
 import { PrivateUserView } from '../../domain/user.views';
 
-export class GetMeQuery extends AppQuery<PrivateUserView> {
+export class GetMeQuery extends AppQuery<PrivateUserView, { actor: Actor }> {
   actor: Actor;
 }

@@ -1,39 +1,17 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { CURSOR_MICROS, CURSOR_UUID, decodeCursor, microsKey, microsParam, Page, toPage } from '../../../../common/pagination/cursor';
+import { CURSOR_MICROS, CURSOR_UUID, decodeCursor, Page, toPage } from '../../../../common/pagination/cursor';
 import { BlockView, toPublicUser } from '../../domain/user.views';
+import { BlocksRepository } from '../../repositories/blocks.repository';
 import { ListBlocksQuery } from './list-blocks.query';
 
-interface BlockRow {
-  blocked_id: string;
-  created_at: Date;
-  created_at_key: string;
-  username: string;
-  display_name: string;
-  user_created_at: Date;
-}
-
-/** The caller's blocks, newest first, keyset-paged on (created_at, blocked_id), users joined in one query. */
+/** The caller's blocks, newest first. */
 @QueryHandler(ListBlocksQuery)
 export class ListBlocksHandler implements IQueryHandler<ListBlocksQuery> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly blocks: BlocksRepository) {}
 
   async execute(query: ListBlocksQuery): Promise<Page<BlockView>> {
-    const params: unknown[] = [query.actor.userId, query.limit + 1];
-    let keyset = '';
-    if (query.cursor) {
-      const c = decodeCursor(query.cursor, { t: CURSOR_MICROS, id: CURSOR_UUID });
-      params.push(c.t, c.id);
-      keyset = `AND (b.created_at, b.blocked_id) < (${microsParam('$3')}, $4::uuid)`;
-    }
-    const rows: BlockRow[] = await this.dataSource.query(
-      `SELECT b.blocked_id, b.created_at, ${microsKey('b.created_at')} AS created_at_key, u.username, u.display_name, u.created_at AS user_created_at
-         FROM user_blocks b JOIN users u ON u.id = b.blocked_id
-        WHERE b.blocker_id = $1 ${keyset}
-        ORDER BY b.created_at DESC, b.blocked_id DESC
-        LIMIT $2`,
-      params,
-    );
+    const after = query.cursor ? decodeCursor(query.cursor, { t: CURSOR_MICROS, id: CURSOR_UUID }) : null;
+    const rows = await this.blocks.page(query.actor.userId, after, query.limit + 1);
     return toPage(
       rows,
       query.limit,

@@ -5,7 +5,7 @@ import { TrimLowercase } from '../../../../common/cqrs/transforms';
 import { Page, PageCursor, PageLimit } from '../../../../common/pagination/cursor';
 import { PublicUserView } from '../../domain/user.views';
 
-export class SearchUsersQuery extends AppQuery<Page<PublicUserView>> {
+export class SearchUsersQuery extends AppQuery<Page<PublicUserView>, { actor: Actor }> {
   @ApiProperty({ description: 'Username prefix (case-insensitive), 1–32 of [a-z0-9_.]', example: 'ad' })
   @TrimLowercase()
   @IsString()

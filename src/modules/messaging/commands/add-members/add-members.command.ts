@@ -5,7 +5,7 @@ import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ConversationIdField } from '../../domain/fields';
 import { ConversationView } from '../../domain/views';
 
-export class AddMembersCommand extends AppCommand<ConversationView> {
+export class AddMembersCommand extends AppCommand<ConversationView, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

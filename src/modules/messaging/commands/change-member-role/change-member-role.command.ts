@@ -4,9 +4,9 @@ import { IsIn, IsUUID } from 'class-validator';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ConversationIdField } from '../../domain/fields';
 import { ConversationView } from '../../domain/views';
-import { MemberRole } from '../../entities/conversation-member.entity';
+import { MemberRole } from '../../domain/views';
 
-export class ChangeMemberRoleCommand extends AppCommand<ConversationView> {
+export class ChangeMemberRoleCommand extends AppCommand<ConversationView, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

@@ -9,7 +9,7 @@ export interface CreateDirectResult {
   created: boolean;
 }
 
-export class CreateDirectConversationCommand extends AppCommand<CreateDirectResult> {
+export class CreateDirectConversationCommand extends AppCommand<CreateDirectResult, { actor: Actor }> {
   @ApiProperty({ format: 'uuid', description: 'The other person' })
   @LowercaseId()
   @IsUUID('all', { message: 'userId must be a UUID' })

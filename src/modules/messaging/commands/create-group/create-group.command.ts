@@ -4,7 +4,7 @@ import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { Trim, LowercaseId } from '../../../../common/cqrs/transforms';
 import { ConversationView } from '../../domain/views';
 
-export class CreateGroupCommand extends AppCommand<ConversationView> {
+export class CreateGroupCommand extends AppCommand<ConversationView, { actor: Actor }> {
   @ApiProperty({ example: 'Launch team', minLength: 1, maxLength: 100 })
   @Trim()
   @IsString()

@@ -1,7 +1,7 @@
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { MessageIdField } from '../../domain/fields';
 
-export class DeleteMessageCommand extends AppCommand<{ id: string }> {
+export class DeleteMessageCommand extends AppCommand<{ id: string }, { actor: Actor }> {
   @MessageIdField()
   messageId: string;
 

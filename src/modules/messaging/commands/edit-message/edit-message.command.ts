@@ -4,7 +4,7 @@ import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ContentField, MessageIdField } from '../../domain/fields';
 import { MessageView } from '../../domain/views';
 
-export class EditMessageCommand extends AppCommand<MessageView> {
+export class EditMessageCommand extends AppCommand<MessageView, { actor: Actor }> {
   @MessageIdField()
   messageId: string;
 

@@ -2,7 +2,7 @@ import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ConversationIdField, SeqField } from '../../domain/fields';
 import { DeliveredStateView, ReadStateView } from '../../domain/views';
 
-export class MarkReadCommand extends AppCommand<ReadStateView> {
+export class MarkReadCommand extends AppCommand<ReadStateView, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 
@@ -12,7 +12,7 @@ export class MarkReadCommand extends AppCommand<ReadStateView> {
   actor: Actor;
 }
 
-export class MarkDeliveredCommand extends AppCommand<DeliveredStateView> {
+export class MarkDeliveredCommand extends AppCommand<DeliveredStateView, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

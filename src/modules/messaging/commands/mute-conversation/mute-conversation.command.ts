@@ -5,7 +5,7 @@ import { IsoTime } from '../../../../common/cqrs/iso-time';
 import { ConversationIdField } from '../../domain/fields';
 import { ConversationView } from '../../domain/views';
 
-export class MuteConversationCommand extends AppCommand<ConversationView> {
+export class MuteConversationCommand extends AppCommand<ConversationView, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

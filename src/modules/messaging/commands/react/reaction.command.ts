@@ -1,7 +1,7 @@
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { EmojiField, MessageIdField } from '../../domain/fields';
 
-export class AddReactionCommand extends AppCommand<void> {
+export class AddReactionCommand extends AppCommand<void, { actor: Actor }> {
   @MessageIdField()
   messageId: string;
 
@@ -11,7 +11,7 @@ export class AddReactionCommand extends AppCommand<void> {
   actor: Actor;
 }
 
-export class RemoveReactionCommand extends AppCommand<void> {
+export class RemoveReactionCommand extends AppCommand<void, { actor: Actor }> {
   @MessageIdField()
   messageId: string;
 

@@ -3,7 +3,7 @@ import { LowercaseId } from '../../../../common/cqrs/transforms';
 import { Actor, AppCommand } from '../../../../common/cqrs/app-command';
 import { ConversationIdField } from '../../domain/fields';
 
-export class RemoveMemberCommand extends AppCommand<void> {
+export class RemoveMemberCommand extends AppCommand<void, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

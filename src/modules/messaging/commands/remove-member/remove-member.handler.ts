@@ -2,7 +2,7 @@ import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../../../../database/transaction';
 import { AppError } from '../../../../common/errors/app-error';
-import { MemberRole } from '../../entities/conversation-member.entity';
+import { MemberRole } from '../../domain/views';
 import { MessagingReadModel } from '../../domain/read-model';
 import { requireGroupManager } from '../../domain/roles';
 import { ConversationUpdatedEvent, MemberRemovedEvent } from '../../events/messaging.events';

@@ -11,7 +11,7 @@ export interface SendMessageResult {
   created: boolean;
 }
 
-export class SendMessageCommand extends AppCommand<SendMessageResult> {
+export class SendMessageCommand extends AppCommand<SendMessageResult, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

@@ -5,7 +5,7 @@ import { Trim } from '../../../../common/cqrs/transforms';
 import { ConversationIdField } from '../../domain/fields';
 import { ConversationView } from '../../domain/views';
 
-export class UpdateConversationCommand extends AppCommand<ConversationView> {
+export class UpdateConversationCommand extends AppCommand<ConversationView, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

@@ -13,7 +13,7 @@ export interface MessageEditsPage {
 }
 
 /** Previous versions oldest first; a page of `limit` (default and most 100, the default edit cap) after `afterVersion`. */
-export class ListMessageEditsQuery extends AppQuery<MessageEditsPage> {
+export class ListMessageEditsQuery extends AppQuery<MessageEditsPage, { actor: Actor }> {
   @MessageIdField()
   messageId: string;
 

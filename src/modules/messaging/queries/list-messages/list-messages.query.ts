@@ -4,7 +4,7 @@ import { ConversationIdField, SeqField } from '../../domain/fields';
 import { MessagePage } from '../../domain/views';
 
 /** History before `beforeSeq` (default: the latest), or catch-up after `afterSeq`; never both. */
-export class ListMessagesQuery extends AppQuery<MessagePage> {
+export class ListMessagesQuery extends AppQuery<MessagePage, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

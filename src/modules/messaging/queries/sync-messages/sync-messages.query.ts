@@ -4,7 +4,7 @@ import { ConversationIdField, SeqField } from '../../domain/fields';
 import { MessagePage } from '../../domain/views';
 
 /** `messages.sync`: catch-up after a seq the client already holds; afterSeq is required. */
-export class SyncMessagesQuery extends AppQuery<MessagePage> {
+export class SyncMessagesQuery extends AppQuery<MessagePage, { actor: Actor }> {
   @ConversationIdField()
   conversationId: string;
 

@@ -29,7 +29,7 @@ const ToBoolean = (): PropertyDecorator =>
  * GET /v1/search/messages and the `messages.search` socket event. Validated where it is
  * built, so both transports accept and refuse exactly the same input.
  */
-export class SearchMessagesQuery extends AppQuery<SearchPage> {
+export class SearchMessagesQuery extends AppQuery<SearchPage, { actor: Actor }> {
   @ApiProperty({
     description: `Search string, 1–${SEARCH_MAX_QUERY_LENGTH} characters after trimming. Words must all match; "exact phrase", OR, -excluded`,
     example: 'deploy "release notes" -staging',

@@ -1,19 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
-import { emitBatch, FanoutItem } from '../../common/ws/fanout-batch';
-import { sessionRoom, userRoom } from '../../common/ws/ws-auth';
+import { emitBatch, FanoutItem } from './fanout-batch';
+import { ServerEventName, ServerEvents } from './server-events';
+import { sessionRoom, userRoom } from './ws-auth';
 
-/** Client events for users; `perUser` fields are merged into the payload for that user only. */
-export interface UserFanout {
-  userIds: readonly string[];
-  event: string;
-  payload: unknown;
-  perUser?: ReadonlyMap<string, Record<string, unknown>>;
-}
+/** One event for users; `perUser` fields are merged into the payload for that user only. */
+export type UserFanout = {
+  [E in ServerEventName]: {
+    userIds: readonly string[];
+    event: E;
+    payload: ServerEvents[E];
+    perUser?: ReadonlyMap<string, Partial<ServerEvents[E]>>;
+  };
+}[ServerEventName];
 
 /**
  * The one way application code pushes to clients: by user id, to every device of each
- * user. Bound to the Socket.IO server once the gateway initialises.
+ * user, on every node. It knows rooms only; bound to a Socket.IO server (an API node's, or a
+ * worker's headless one) once that starts.
  */
 @Injectable()
 export class RealtimeEmitter {
@@ -23,7 +27,7 @@ export class RealtimeEmitter {
     this.server = server;
   }
 
-  toUsers(userIds: readonly string[], event: string, payload: unknown): void {
+  toUsers<E extends ServerEventName>(userIds: readonly string[], event: E, payload: ServerEvents[E]): void {
     if (!this.server || userIds.length === 0) return;
     this.server.to(userIds.map(userRoom)).emit(event, payload);
   }
@@ -39,7 +43,10 @@ export class RealtimeEmitter {
         rooms: f.userIds.map(userRoom),
         event: f.event,
         payload: f.payload,
-        ...(f.perUser ? { patches: Object.fromEntries([...f.perUser].map(([userId, patch]) => [userRoom(userId), patch])) } : {}),
+        // Patches only for the item's own recipients: a patch is also a delivery.
+        ...(f.perUser
+          ? { patches: Object.fromEntries([...f.perUser].filter(([userId]) => f.userIds.includes(userId)).map(([userId, patch]) => [userRoom(userId), patch as Record<string, unknown>])) }
+          : {}),
       }));
     if (!this.server || items.length === 0) return;
     const [only] = items;
