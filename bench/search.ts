@@ -13,7 +13,7 @@
 import { Client, Pool, PoolClient } from 'pg';
 import { prepareDatabase } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
-import { RunSql, runSearch } from '../src/modules/search/domain/search-sql';
+import { RunSql, runSearch } from '../src/modules/messaging/search/message-search.repository';
 import { SEARCH_DEFAULT_LIMIT } from '../src/modules/search/queries/search-messages/search-messages.query';
 
 const args = new Map<string, string>();

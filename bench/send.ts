@@ -9,7 +9,7 @@ import { ChildProcess } from 'node:child_process';
 import { Client, Pool } from 'pg';
 import { Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
-import { SEND_SQL } from '../src/modules/messaging/commands/send-message/send-message.handler';
+import { SEND_STATEMENT } from '../src/modules/messaging/repositories/messages.repository';
 import { accessToken, closeSockets, connectSockets, createScratchDatabase, deleteRedisKeys, dropDatabase, parseOptions, seedGroup, seedUsers, sleep, spawnApi, stopProcess, summary } from './support';
 
 const options = parseOptions({ rate: '200,500', sockets: 1000, seconds: 10, 'group-size': 10, port: 3999 });
@@ -124,7 +124,7 @@ async function rawSqlRate(url: string, world: World, concurrency: number, second
   const rate = await closedLoopRate(concurrency, seconds, async (w, i) => {
     const g = world.groups[(w * 13 + i) % world.groups.length];
     const sender = g.members[(w + i) % g.members.length];
-    await pool.query({ name: 'raw_send', text: SEND_SQL, values: [g.id, sender, uuidv7(), `raw${w}-${i}-${Date.now()}`, `raw ${w} ${i}`, null] });
+    await pool.query({ name: 'raw_send', text: SEND_STATEMENT.text, values: [g.id, sender, uuidv7(), `raw${w}-${i}-${Date.now()}`, `raw ${w} ${i}`, null] });
     return true;
   });
   await pool.end();

@@ -13,6 +13,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/db';
 import { DatabasePoolGuard } from './database/pool-guard';
 import { IdentityWorkerModule } from './modules/identity/identity-worker.module';
+import { PresenceWorkerModule } from './modules/presence';
 import { RealtimeWorkerModule } from './modules/realtime/realtime-worker.module';
 
 /** The worker process: BullMQ consumers only, no HTTP and no gateways. */
@@ -31,6 +32,7 @@ export class WorkerModule {
         QueueModule.forRoot(config),
         RealtimeWorkerModule,
         IdentityWorkerModule,
+        PresenceWorkerModule,
       ],
       providers: [DependencyMonitor, DatabasePoolGuard],
     };

@@ -6,9 +6,10 @@ import { DataSource } from 'typeorm';
 import { prepareDatabase } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { PARSE_SQL, parseParams, ParsedSearch, searchParams, searchSql, SearchRequest } from '../src/modules/search/domain/search-sql';
-import { headlineSource } from '../src/modules/search/domain/search-text';
-import { ensureSearchLanguage } from '../src/modules/search/domain/search-language';
+import { Db } from '../src/database/db';
+import { PARSE_SQL, parseParams, ParsedSearch, searchParams, searchSql, SearchRequest } from '../src/modules/messaging/search/message-search.repository';
+import { headlineSource } from '../src/modules/messaging/search/search-text';
+import { ensureSearchLanguage } from '../src/modules/messaging/search/search-index.repository';
 import { bearer, expectError, expectHiddenLikeMissing, expectInvalid, registerUser, RegisteredUser } from './support/factories';
 import { startApp, TestApp } from './support/app';
 import { connect, emitAck } from './support/socket';
@@ -464,9 +465,9 @@ describe('message search (e2e)', () => {
       const ds = new DataSource({ ...dataSourceOptions(t.config), extra: { max: 1 } });
       await ds.initialize();
       try {
-        await expect(ensureSearchLanguage(ds, 'english', true)).rejects.toThrow(/indexed for "simple".*parley_search_set_language\('english'\)/s);
-        await expect(ensureSearchLanguage(ds, 'klingon', true)).rejects.toThrow(/"klingon" is not a text search configuration.*english/);
-        await expect(ensureSearchLanguage(ds, 'simple', true)).resolves.toBe('unchanged');
+        await expect(ensureSearchLanguage(new Db(ds), 'english', true)).rejects.toThrow(/indexed for "simple".*parley_search_set_language\('english'\)/s);
+        await expect(ensureSearchLanguage(new Db(ds), 'klingon', true)).rejects.toThrow(/"klingon" is not a text search configuration.*english/);
+        await expect(ensureSearchLanguage(new Db(ds), 'simple', true)).resolves.toBe('unchanged');
       } finally {
         await ds.destroy();
       }

@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { Socket } from 'socket.io-client';
 import { loadConfig } from '../src/config/config';
-import { PRESENCE_QUEUE } from '../src/modules/realtime/presence/presence-sweep.processor';
+import { PRESENCE_QUEUE } from '../src/modules/presence';
 import { IDENTITY_QUEUE, SessionPurgeProcessor } from '../src/modules/identity/sessions/session-purge.processor';
 import { DataSource } from 'typeorm';
 import request from 'supertest';

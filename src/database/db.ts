@@ -55,6 +55,13 @@ export class Db {
   }
 }
 
+/** The PostgreSQL error code and constraint of a failed statement, whichever layer threw it. */
+export function pgError(err: unknown): { code?: string; constraint?: string } {
+  if (typeof err !== 'object' || err === null) return {};
+  const inner = (err as { driverError?: unknown }).driverError ?? err;
+  return inner;
+}
+
 @Global()
 @Module({ providers: [Db], exports: [Db] })
 export class DatabaseModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { Db } from '../../database/db';
 import { REDIS } from '../redis/redis.module';
 
 /** Probe interval while everything answers, and while something is down (to notice it back soon). */
@@ -32,7 +32,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
   private probing = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -68,7 +68,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
     this.probing = true;
     try {
       await Promise.all([
-        this.check('postgres', () => this.dataSource.query('SELECT 1')),
+        this.check('postgres', () => this.db.rows('SELECT 1')),
         this.check('redis', () => this.redis.ping()),
       ]);
     } finally {

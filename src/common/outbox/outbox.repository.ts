@@ -1,7 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Db } from '../../database/db';
 
-export interface OutboxRow<P = Record<string, unknown>> {
+export interface OutboxRow<P = Record<string, unknown>> extends Record<string, unknown> {
   id: string;
   topic: string;
   payload: P;
@@ -14,7 +14,7 @@ export interface OutboxRow<P = Record<string, unknown>> {
  */
 @Injectable()
 export class OutboxRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: Db) {}
 
   /**
    * Claims up to `limit` pending rows of a topic (skipping rows another consumer holds),
@@ -22,22 +22,23 @@ export class OutboxRepository {
    * throws, nothing is marked and the rows stay pending for the next attempt.
    */
   async consume<P>(topic: string, limit: number, handle: (rows: OutboxRow<P>[]) => Promise<void>): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow<P>[] = await manager.query(
+    return this.db.transaction(async (tx) => {
+      const rows = await this.db.rows<OutboxRow<P>>(
         `SELECT id, topic, payload, created_at FROM outbox
           WHERE processed_at IS NULL AND topic = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [topic, limit],
+        tx,
       );
       if (rows.length === 0) return 0;
       await handle(rows);
-      await manager.query(`UPDATE outbox SET processed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await this.db.rows(`UPDATE outbox SET processed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)], tx);
       return rows.length;
     });
   }
 
   async pendingCount(topic: string): Promise<number> {
-    const rows: { n: string }[] = await this.dataSource.query(`SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL AND topic = $1`, [topic]);
-    return Number(rows[0]?.n ?? 0);
+    const row = await this.db.one<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE processed_at IS NULL AND topic = $1`, [topic]);
+    return Number(row?.n ?? 0);
   }
 }
 

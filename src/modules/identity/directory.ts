@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { Tx } from '../../database/db';
 import { BlocksRepository } from './repositories/blocks.repository';
 import { SessionsRepository } from './repositories/sessions.repository';
@@ -66,3 +66,10 @@ export class Suspensions {
     return 'lifted';
   }
 }
+
+/** The directory on its own, for processes that run no identity module (the worker). */
+@Module({
+  providers: [UsersRepository, BlocksRepository, IdentityDirectory],
+  exports: [IdentityDirectory],
+})
+export class IdentityDirectoryModule {}

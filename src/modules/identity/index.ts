@@ -1,7 +1,7 @@
 /** The identity module's public face: what other modules may use of it. */
 export { IdentityModule } from './identity.module';
 export { IdentityWorkerModule } from './identity-worker.module';
-export { IdentityDirectory, Suspensions } from './directory';
+export { IdentityDirectory, IdentityDirectoryModule, Suspensions } from './directory';
 export type { Suspension } from './directory';
 export { SessionRevokedEvent } from './events/session-revoked.event';
 export { UserBlockedEvent, UserUnblockedEvent } from './events/user-blocked.event';

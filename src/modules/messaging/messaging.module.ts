@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { MessagingContactsModule } from './contacts/direct-contacts';
+import { Audience } from './domain/audience';
+import { ConversationAccess } from './domain/conversation-access';
+import { MessagingViews } from './domain/messaging-views';
+import { ConversationsRepository } from './repositories/conversations.repository';
+import { MembershipsRepository } from './repositories/memberships.repository';
+import { MessagesRepository } from './repositories/messages.repository';
+import { MessageSearch } from './search/message-search';
+import { MessageSearchRepository } from './search/message-search.repository';
+import { SearchLanguageCheck } from './search/search-index.repository';
 import { AddMembersHandler } from './commands/add-members/add-members.handler';
 import { ChangeMemberRoleHandler } from './commands/change-member-role/change-member-role.handler';
 import { CreateDirectConversationHandler } from './commands/create-direct/create-direct.handler';
@@ -14,7 +24,6 @@ import { SetTypingHandler } from './commands/set-typing/set-typing.handler';
 import { UpdateConversationHandler } from './commands/update-conversation/update-conversation.handler';
 import { GroupAdmission } from './domain/membership';
 import { TypingState } from './domain/typing-state';
-import { MessagingReadModel } from './domain/read-model';
 import { ConversationsController } from './http/conversations.controller';
 import { MessagesController } from './http/messages.controller';
 import { GetConversationHandler } from './queries/get-conversation/get-conversation.handler';
@@ -26,13 +35,26 @@ import { ListMessagesHandler } from './queries/list-messages/list-messages.handl
 import { SyncMessagesHandler } from './queries/sync-messages/sync-messages.handler';
 import { ConversationUpdatedFanout, MessagingFanout } from './ws/messaging.fanout';
 import { MessagingGateway } from './ws/messaging.gateway';
-import { ListDirectPartnersHandler } from './queries/list-direct-partners/list-direct-partners.handler';
 import { ListSyncStateHandler } from './queries/list-sync-state/list-sync-state.handler';
 
+/**
+ * Conversations, memberships, messages, edits, reactions (its tables: conversations,
+ * conversation_members, messages, message_edits, message_reactions, with messages' search
+ * index). Exports the message search and, through MessagingContactsModule, contacts.
+ */
 @Module({
+  imports: [MessagingContactsModule],
   controllers: [ConversationsController, MessagesController],
   providers: [
-    MessagingReadModel,
+    ConversationsRepository,
+    MembershipsRepository,
+    MessagesRepository,
+    MessageSearchRepository,
+    ConversationAccess,
+    MessagingViews,
+    Audience,
+    MessageSearch,
+    SearchLanguageCheck,
     GroupAdmission,
     TypingState,
     MessagingGateway,
@@ -61,7 +83,7 @@ import { ListSyncStateHandler } from './queries/list-sync-state/list-sync-state.
     GetMessageHandler,
     ListMessageEditsHandler,
     ListSyncStateHandler,
-    ListDirectPartnersHandler,
   ],
+  exports: [MessageSearch, MessagingContactsModule],
 })
 export class MessagingModule {}

@@ -1,7 +1,6 @@
 import { Inject, Logger, OnModuleDestroy, UseFilters } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { PresenceAnnouncer } from './presence/presence-announcer';
-import { PresenceService } from './presence/presence.service';
+import { PresenceAnnouncer, PresenceService } from '../presence';
 import { safeError } from '../../common/errors/http-exception.filter';
 import type { Server } from 'socket.io';
 import { AccessTokenService } from '../../common/auth/access-token.service';

@@ -1,17 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { ConnectionGateway } from './connection.gateway';
 import { RealtimeEmitter } from '../../common/ws/realtime-emitter';
+import { PresenceModule } from '../presence';
+import { ConnectionGateway } from './connection.gateway';
 import { SessionRevokedHandler } from './session-revoked.handler';
 import { UserBannedHandler } from './user-banned.handler';
-import { GetPresenceHandler } from './presence/get-presence.handler';
-import { PresenceController } from './presence/presence.controller';
-import { PresenceAnnouncer } from './presence/presence-announcer';
-import { PresenceService } from './presence/presence.service';
 
+/** Socket connections: authentication, rooms, the emitter every module sends through, presence on connect and disconnect. */
 @Global()
 @Module({
-  controllers: [PresenceController],
-  providers: [ConnectionGateway, RealtimeEmitter, SessionRevokedHandler, UserBannedHandler, PresenceService, PresenceAnnouncer, GetPresenceHandler],
+  imports: [PresenceModule],
+  providers: [ConnectionGateway, RealtimeEmitter, SessionRevokedHandler, UserBannedHandler],
   exports: [RealtimeEmitter],
 })
 export class RealtimeModule {}

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
 import { REDIS } from '../../../common/redis/redis.module';
 import { TypingEvent } from '../events/messaging.events';
-import { MessagingReadModel } from './read-model';
+import { Audience } from './audience';
 
 /** A "typing" start is re-broadcast at most this often per user and conversation (all nodes). */
 export const TYPING_THROTTLE_MS = 3000;
@@ -34,7 +34,7 @@ export class TypingState implements OnModuleDestroy {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly readModel: MessagingReadModel,
+    private readonly audience: Audience,
     private readonly events: EventBus,
   ) {}
 
@@ -73,7 +73,7 @@ export class TypingState implements OnModuleDestroy {
     try {
       // Another node heard a later refresh: its own timer will stop typing, if need be.
       if ((await this.redis.eval(EXPIRE_IF_LATEST, 2, refreshKey, throttleKey, refreshedAt)) !== 1) return;
-      const others = (await this.readModel.memberIds(conversationId)).filter((id) => id !== userId);
+      const others = await this.audience.ofTyping(conversationId, userId);
       this.events.publish(new TypingEvent(conversationId, userId, false, others));
     } catch {
       // Best effort: the conversation may be gone; clients also time typing out themselves.

@@ -1,6 +1,6 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { RealtimeEmitter, UserFanout } from '../../../common/ws/realtime-emitter';
-import { MessagingReadModel } from '../domain/read-model';
+import { MessagingViews } from '../domain/messaging-views';
 import { ConversationView } from '../domain/views';
 import {
   ConversationCreatedEvent,
@@ -78,20 +78,20 @@ export class MessagingFanout implements IEventHandler {
 export class ConversationUpdatedFanout implements IEventHandler<ConversationUpdatedEvent> {
   constructor(
     private readonly emitter: RealtimeEmitter,
-    private readonly readModel: MessagingReadModel,
+    private readonly views: MessagingViews,
   ) {}
 
   async handle(event: ConversationUpdatedEvent): Promise<void> {
     // Any current member can serve as the viewer of the shared fields; one who has just left cannot.
     let base: ConversationView | null = null;
     for (const viewer of event.memberIds.slice(0, 5)) {
-      base = await this.readModel.conversation(event.conversationId, viewer).catch(() => null);
+      base = await this.views.conversation(event.conversationId, viewer).catch(() => null);
       if (base) break;
     }
     if (!base) return;
-    const latest = await this.readModel.latestMessage(event.conversationId);
-    const views = latest ? await this.readModel.viewsPerReactor(latest) : null;
-    const own = await this.readModel.memberStates(event.conversationId, event.memberIds);
+    const latest = await this.views.latestMessage(event.conversationId);
+    const views = latest ? await this.views.viewsPerReactor(latest) : null;
+    const own = await this.views.memberStates(event.conversationId, event.memberIds);
     const perUser = new Map<string, Partial<ConversationView>>();
     for (const [userId, state] of own) {
       const sees = latest !== null && views !== null && Number(latest.seq) > state.joinedSeq;

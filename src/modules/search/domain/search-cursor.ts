@@ -1,5 +1,5 @@
 import { CURSOR_MICROS, CURSOR_UUID, decodeCursor, encodeCursor } from '../../../common/pagination/cursor';
-import { SearchKey, SearchSort } from './search-sql';
+import type { SearchKey, SearchSort } from '../../messaging';
 
 /**
  * A float4 as PostgreSQL prints it (shortest text that reads back to the same value),

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MessageView } from '../../messaging/domain/views';
+import { MessageView } from '../../messaging';
 
 export class SearchHitView {
   @ApiProperty({ type: MessageView, description: 'The message as every other endpoint returns it (reactions with `me`, ...)' })

@@ -1,11 +1,12 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { inTransaction } from '../../../../database/transaction';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
-import { blockedBetween, existingUsers } from '../../domain/blocks';
-import { MessagingReadModel } from '../../domain/read-model';
+import { Db } from '../../../../database/db';
+import { IdentityDirectory } from '../../../identity';
+import { MessagingViews } from '../../domain/messaging-views';
 import { ConversationCreatedEvent } from '../../events/messaging.events';
+import { ConversationsRepository } from '../../repositories/conversations.repository';
+import { MembershipsRepository } from '../../repositories/memberships.repository';
 import { CreateDirectConversationCommand, CreateDirectResult } from './create-direct.command';
 
 /**
@@ -16,8 +17,11 @@ import { CreateDirectConversationCommand, CreateDirectResult } from './create-di
 @CommandHandler(CreateDirectConversationCommand)
 export class CreateDirectConversationHandler implements ICommandHandler<CreateDirectConversationCommand> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
+    private readonly db: Db,
+    private readonly directory: IdentityDirectory,
+    private readonly conversations: ConversationsRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly views: MessagingViews,
     private readonly events: EventBus,
   ) {}
 
@@ -27,31 +31,21 @@ export class CreateDirectConversationHandler implements ICommandHandler<CreateDi
       throw AppError.validation('You cannot start a direct conversation with yourself', [{ field: 'userId', message: 'must not be your own id' }]);
     }
     const [low, high] = me < cmd.userId ? [me, cmd.userId] : [cmd.userId, me];
-    const { id, created } = await inTransaction(this.dataSource, async (manager) => {
-      if (!(await existingUsers(manager, [cmd.userId])).has(cmd.userId)) throw AppError.notFound('User');
-      if ((await blockedBetween(manager, me, [cmd.userId])).length > 0) {
+    const { id, created } = await this.db.transaction(async (tx) => {
+      if (!(await this.directory.existing([cmd.userId], tx)).has(cmd.userId)) throw AppError.notFound('User');
+      if ((await this.directory.blockedBetween(me, [cmd.userId], tx)).length > 0) {
         throw AppError.forbidden('You cannot start a conversation with this user');
       }
-      const inserted: { id: string }[] = await manager.query(
-        `INSERT INTO conversations (id, type, direct_user_low, direct_user_high, created_by)
-         VALUES ($1, 'direct', $2, $3, $4)
-         ON CONFLICT (direct_user_low, direct_user_high) WHERE type = 'direct' DO NOTHING RETURNING id`,
-        [uuidv7(), low, high, me],
-      );
-      if (inserted[0]) {
-        await manager.query(
-          `INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'member'), ($1, $3, 'member')`,
-          [inserted[0].id, low, high],
-        );
-        return { id: inserted[0].id, created: true };
+      const inserted = await this.conversations.insertDirect(uuidv7(), low, high, me, tx);
+      if (inserted) {
+        await this.memberships.insertPair(inserted, low, high, tx);
+        return { id: inserted, created: true };
       }
-      const found: { id: string }[] = await manager.query(
-        `SELECT id FROM conversations WHERE type = 'direct' AND direct_user_low = $1 AND direct_user_high = $2`,
-        [low, high],
-      );
-      return { id: found[0].id, created: false };
+      const found = await this.conversations.findDirect(low, high, tx);
+      if (!found) throw new Error('a direct conversation both exists and does not');
+      return { id: found, created: false };
     });
-    const conversation = await this.readModel.conversation(id, me);
+    const conversation = await this.views.conversation(id, me);
     if (created) this.events.publish(new ConversationCreatedEvent(conversation, [me, cmd.userId]));
     return { conversation, created };
   }

@@ -1,20 +1,23 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { inTransaction } from '../../../../database/transaction';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
+import { Db } from '../../../../database/db';
 import { GroupAdmission } from '../../domain/membership';
-import { MessagingReadModel } from '../../domain/read-model';
+import { MessagingViews } from '../../domain/messaging-views';
 import { ConversationView } from '../../domain/views';
 import { ConversationCreatedEvent } from '../../events/messaging.events';
+import { ConversationsRepository } from '../../repositories/conversations.repository';
+import { MembershipsRepository } from '../../repositories/memberships.repository';
 import { CreateGroupCommand } from './create-group.command';
 
 @CommandHandler(CreateGroupCommand)
 export class CreateGroupHandler implements ICommandHandler<CreateGroupCommand> {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Db,
     private readonly admission: GroupAdmission,
-    private readonly readModel: MessagingReadModel,
+    private readonly conversations: ConversationsRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly views: MessagingViews,
     private readonly events: EventBus,
   ) {}
 
@@ -25,16 +28,12 @@ export class CreateGroupHandler implements ICommandHandler<CreateGroupCommand> {
       throw AppError.validation('A group needs at least one member besides you', [{ field: 'memberIds', message: 'must name at least one other user' }]);
     }
     const id = uuidv7();
-    await inTransaction(this.dataSource, async (manager) => {
-      await this.admission.check(manager, owner, others, 1, 'memberIds');
-      await manager.query(`INSERT INTO conversations (id, type, name, created_by) VALUES ($1, 'group', $2, $3)`, [id, cmd.name, owner]);
-      await manager.query(
-        `INSERT INTO conversation_members (conversation_id, user_id, role)
-         SELECT $1, u, CASE WHEN u = $2 THEN 'owner' ELSE 'member' END FROM unnest($3::uuid[]) WITH ORDINALITY AS t(u, n) ORDER BY n`,
-        [id, owner, [owner, ...others]],
-      );
+    await this.db.transaction(async (tx) => {
+      await this.admission.check(owner, others, 1, 'memberIds', tx);
+      await this.conversations.insertGroup(id, cmd.name, owner, tx);
+      await this.memberships.insertFounders(id, owner, [owner, ...others], tx);
     });
-    const conversation = await this.readModel.conversation(id, owner);
+    const conversation = await this.views.conversation(id, owner);
     this.events.publish(new ConversationCreatedEvent(conversation, [owner, ...others]));
     return conversation;
   }

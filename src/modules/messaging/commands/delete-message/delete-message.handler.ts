@@ -1,78 +1,77 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource, EntityManager } from 'typeorm';
-import { inTransaction } from '../../../../database/transaction';
-import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
-import { queryRows } from '../../../../database/query-rows';
-import { MessagingReadModel } from '../../domain/read-model';
-import { MessageRow } from '../../domain/views';
+import { Db } from '../../../../database/db';
+import { AuditLog } from '../../../audit';
+import { IdentityDirectory } from '../../../identity';
+import { Audience } from '../../domain/audience';
+import { ConversationAccess } from '../../domain/conversation-access';
 import { MessageDeletedEvent } from '../../events/messaging.events';
+import { ConversationsRepository } from '../../repositories/conversations.repository';
+import { MessagesRepository, MessageWithMembership } from '../../repositories/messages.repository';
 import { DeleteMessageCommand } from './delete-message.command';
 
+/** In what capacity someone may delete a message, or null if they may not. */
+export type DeleteCapacity = 'sender' | 'owner' | 'admin' | 'system_admin';
+
 /**
- * Leaves a tombstone (content null, seq kept). Allowed to the sender, a group owner or
- * admin, and system admins; a delete by anyone but the sender is written to the audit log.
- * Deleting an already-deleted message is a no-op. Its edit history is purged with it.
+ * The sender may delete their message; so may a group's owner or admin (never in a direct
+ * conversation), and a system administrator, member or not. Sender first: a moderator deleting
+ * their own message acts as its sender (and is not audited).
+ */
+export function deleteCapacity(msg: Pick<MessageWithMembership, 'sender_id' | 'role' | 'type'>, actorId: string, isSystemAdmin: boolean): DeleteCapacity | null {
+  if (msg.sender_id === actorId) return 'sender';
+  if (msg.type === 'group' && (msg.role === 'owner' || msg.role === 'admin')) return msg.role;
+  return isSystemAdmin ? 'system_admin' : null;
+}
+
+/**
+ * Leaves a tombstone (content null, seq kept), its edit history and reactions purged with it.
+ * Deleting an already-deleted message is a no-op. A delete by anyone but the sender is
+ * written to the audit log, in the same transaction.
  */
 @CommandHandler(DeleteMessageCommand)
 export class DeleteMessageHandler implements ICommandHandler<DeleteMessageCommand> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
+    private readonly db: Db,
+    private readonly access: ConversationAccess,
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly audience: Audience,
+    private readonly directory: IdentityDirectory,
+    private readonly audit: AuditLog,
     private readonly events: EventBus,
   ) {}
 
   async execute(cmd: DeleteMessageCommand): Promise<{ id: string }> {
-    const actor = cmd.actor;
-    const outcome = await inTransaction(this.dataSource, async (manager) => {
-      const { msg, isSystemAdmin } = await this.loadForDelete(manager, cmd.messageId, actor.userId);
-      const isSender = msg.sender_id === actor.userId;
-      const isModerator = msg.type === 'group' && (msg.role === 'owner' || msg.role === 'admin');
-      if (!isSender && !isModerator && !isSystemAdmin) throw AppError.forbidden('You cannot delete this message');
+    const actorId = cmd.actor.userId;
+    const outcome = await this.db.transaction(async (tx) => {
+      // The admin role is read from the database, never from the token: a demoted admin loses it at once.
+      const isSystemAdmin = await this.directory.isActiveAdmin(actorId, tx);
+      const msg = await this.access.lockMessage(cmd.messageId, actorId, tx, isSystemAdmin);
+      const capacity = deleteCapacity(msg, actorId, isSystemAdmin);
+      if (!capacity) throw AppError.forbidden('You cannot delete this message');
       if (msg.deleted_at) return null;
-      await manager.query(`UPDATE messages SET content = NULL, deleted_at = now(), deleted_by = $2 WHERE id = $1`, [msg.id, actor.userId]);
-      // A deleted message keeps no text anywhere: previous versions and reactions go too.
-      await manager.query(`DELETE FROM message_reactions WHERE message_id = $1`, [msg.id]);
-      await manager.query(`DELETE FROM message_edits WHERE message_id = $1`, [msg.id]);
-      await manager.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
-      if (!isSender) {
-        await manager.query(
-          `INSERT INTO audit_log (id, actor_id, action, target_type, target_id, conversation_id, details)
-           VALUES ($1, $2, 'message.delete', 'message', $3, $4, $5)`,
-          [uuidv7(), actor.userId, msg.id, msg.conversation_id, JSON.stringify({ senderId: msg.sender_id, seq: Number(msg.seq), as: isModerator ? msg.role : 'system_admin' })],
+      await this.messages.tombstone(msg.id, actorId, tx);
+      await this.conversations.touchChanged(msg.conversation_id, tx);
+      if (capacity !== 'sender') {
+        await this.audit.record(
+          {
+            actorId,
+            action: 'message.delete',
+            targetType: 'message',
+            targetId: msg.id,
+            conversationId: msg.conversation_id,
+            details: { senderId: msg.sender_id, seq: Number(msg.seq), as: capacity },
+          },
+          tx,
         );
       }
-      return { msg, memberIds: await this.readModel.memberIdsWhoSee(msg.conversation_id, msg.seq, manager) };
+      return { msg, memberIds: await this.audience.ofMessage(msg.conversation_id, msg.seq, tx) };
     });
     if (outcome) {
       const { msg, memberIds } = outcome;
-      this.events.publish(new MessageDeletedEvent(msg.id, msg.conversation_id, Number(msg.seq), actor.userId, memberIds));
+      this.events.publish(new MessageDeletedEvent(msg.id, msg.conversation_id, Number(msg.seq), actorId, memberIds));
     }
     return { id: cmd.messageId };
-  }
-
-  /**
-   * Members see messages from their join point; a system admin may act on any message. The
-   * conversation is locked first (the one lock order), and the admin role is read from the
-   * database, never from the token, so a demoted admin loses it at once.
-   */
-  private async loadForDelete(manager: EntityManager, messageId: string, userId: string) {
-    const [found] = await queryRows<{ conversation_id: string; is_admin: boolean }>(
-      manager,
-      `SELECT m.conversation_id, EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.role = 'admin' AND u.banned_at IS NULL) AS is_admin
-         FROM messages m WHERE m.id = $1`,
-      [messageId, userId],
-    );
-    if (!found || !(await this.readModel.lockConversation(found.conversation_id, manager))) throw AppError.notFound('Message');
-    if (!found.is_admin) return { msg: await this.readModel.requireVisibleMessage(messageId, userId, manager, true), isSystemAdmin: false };
-    const [row] = await queryRows<MessageRow & { role: string | null; type: 'direct' | 'group' }>(
-      manager,
-      `SELECT m.*, me.role, c.type FROM messages m JOIN conversations c ON c.id = m.conversation_id
-         LEFT JOIN conversation_members me ON me.conversation_id = m.conversation_id AND me.user_id = $2
-        WHERE m.id = $1 FOR NO KEY UPDATE OF m`,
-      [messageId, userId],
-    );
-    if (!row) throw AppError.notFound('Message');
-    return { msg: row, isSystemAdmin: true };
   }
 }

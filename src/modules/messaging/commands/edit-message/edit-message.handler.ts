@@ -1,13 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { APP_CONFIG, AppConfig } from '../../../../config/config';
-import { DataSource } from 'typeorm';
-import { inTransaction } from '../../../../database/transaction';
 import { AppError } from '../../../../common/errors/app-error';
-import { MESSAGE_COLUMNS, MessagingReadModel } from '../../domain/read-model';
-import { MessageRow, MessageView } from '../../domain/views';
-import { queryRows } from '../../../../database/query-rows';
+import { APP_CONFIG, AppConfig } from '../../../../config/config';
+import { Db } from '../../../../database/db';
+import { Audience } from '../../domain/audience';
+import { ConversationAccess } from '../../domain/conversation-access';
+import { MessagingViews } from '../../domain/messaging-views';
+import { MessageView } from '../../domain/views';
 import { MessageEditedEvent } from '../../events/messaging.events';
+import { ConversationsRepository } from '../../repositories/conversations.repository';
+import { MessagesRepository } from '../../repositories/messages.repository';
 import { EditMessageCommand } from './edit-message.command';
 
 /**
@@ -17,19 +19,23 @@ import { EditMessageCommand } from './edit-message.command';
 @CommandHandler(EditMessageCommand)
 export class EditMessageHandler implements ICommandHandler<EditMessageCommand> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
+    private readonly db: Db,
+    private readonly access: ConversationAccess,
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly audience: Audience,
+    private readonly views: MessagingViews,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(cmd: EditMessageCommand): Promise<MessageView> {
     const userId = cmd.actor.userId;
-    const { row, memberIds } = await inTransaction(this.dataSource, async (manager) => {
-      const current = await this.readModel.lockVisibleMessage(cmd.messageId, userId, manager);
+    const { row, memberIds } = await this.db.transaction(async (tx) => {
+      const current = await this.access.lockMessage(cmd.messageId, userId, tx);
       if (current.sender_id !== userId) throw AppError.forbidden('Only the sender can edit a message');
       if (current.deleted_at) throw AppError.conflict('The message has been deleted');
-      if (await this.readModel.blockedDirect(current.conversation_id, manager)) throw AppError.forbidden('You cannot send messages in this conversation');
+      if (await this.conversations.blockedDirect(current.conversation_id, tx)) throw AppError.forbidden('You cannot send messages in this conversation');
       if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== current.version) {
         throw AppError.conflict(`The message is at version ${current.version}, not ${cmd.expectedVersion}`);
       }
@@ -37,22 +43,13 @@ export class EditMessageHandler implements ICommandHandler<EditMessageCommand> {
       if (current.version > this.config.messaging.maxEdits) {
         throw AppError.conflict(`A message can be edited at most ${this.config.messaging.maxEdits} times`);
       }
-      await manager.query(`INSERT INTO message_edits (message_id, version, content) VALUES ($1, $2, $3)`, [
-        current.id,
-        current.version,
-        current.content,
-      ]);
-      await manager.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [current.conversation_id]);
-      const [updated] = await queryRows<MessageRow>(
-        manager,
-        `UPDATE messages m SET content = $2, version = m.version + 1, edited_at = now() WHERE m.id = $1 RETURNING ${MESSAGE_COLUMNS}`,
-        [current.id, cmd.content],
-      );
-      return { row: updated, memberIds: await this.readModel.memberIdsWhoSee(current.conversation_id, current.seq, manager) };
+      const updated = await this.messages.replaceContent(current, cmd.content, tx);
+      await this.conversations.touchChanged(current.conversation_id, tx);
+      return { row: updated, memberIds: await this.audience.ofMessage(current.conversation_id, current.seq, tx) };
     });
-    const [message] = await this.readModel.toMessages([row], userId);
+    const message = await this.views.message(row, userId);
     if (memberIds) {
-      const { shared, perUser } = await this.readModel.viewsPerReactor(row);
+      const { shared, perUser } = await this.views.viewsPerReactor(row);
       this.events.publish(new MessageEditedEvent(shared, memberIds, perUser));
     }
     return message;

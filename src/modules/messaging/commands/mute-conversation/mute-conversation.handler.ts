@@ -1,23 +1,21 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { MessagingReadModel } from '../../domain/read-model';
+import { ConversationAccess } from '../../domain/conversation-access';
+import { MessagingViews } from '../../domain/messaging-views';
 import { ConversationView } from '../../domain/views';
+import { MembershipsRepository } from '../../repositories/memberships.repository';
 import { MuteConversationCommand } from './mute-conversation.command';
 
 @CommandHandler(MuteConversationCommand)
 export class MuteConversationHandler implements ICommandHandler<MuteConversationCommand> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
+    private readonly access: ConversationAccess,
+    private readonly memberships: MembershipsRepository,
+    private readonly views: MessagingViews,
   ) {}
 
   async execute(cmd: MuteConversationCommand): Promise<ConversationView> {
-    await this.readModel.requireMember(cmd.conversationId, cmd.actor.userId);
-    await this.dataSource.query(`UPDATE conversation_members SET muted_until = $3 WHERE conversation_id = $1 AND user_id = $2`, [
-      cmd.conversationId,
-      cmd.actor.userId,
-      cmd.until,
-    ]);
-    return this.readModel.conversation(cmd.conversationId, cmd.actor.userId);
+    await this.access.member(cmd.conversationId, cmd.actor.userId);
+    await this.memberships.mute(cmd.conversationId, cmd.actor.userId, cmd.until);
+    return this.views.conversation(cmd.conversationId, cmd.actor.userId);
   }
 }

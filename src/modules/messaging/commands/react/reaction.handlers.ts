@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { AppError } from '../../../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
-import { queryRows } from '../../../../database/query-rows';
-import { inTransaction } from '../../../../database/transaction';
-import { MessagingReadModel } from '../../domain/read-model';
+import { Db } from '../../../../database/db';
+import { Audience } from '../../domain/audience';
+import { ConversationAccess } from '../../domain/conversation-access';
 import { ReactionChangedEvent } from '../../events/messaging.events';
+import { ConversationsRepository } from '../../repositories/conversations.repository';
+import { MessagesRepository } from '../../repositories/messages.repository';
 import { AddReactionCommand, RemoveReactionCommand } from './reaction.command';
 
 /**
@@ -17,34 +18,26 @@ import { AddReactionCommand, RemoveReactionCommand } from './reaction.command';
 @CommandHandler(AddReactionCommand)
 export class AddReactionHandler implements ICommandHandler<AddReactionCommand> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
+    private readonly db: Db,
+    private readonly access: ConversationAccess,
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly audience: Audience,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(cmd: AddReactionCommand): Promise<void> {
     const max = this.config.messaging.maxReactionsPerUser;
-    const outcome = await inTransaction(this.dataSource, async (manager) => {
-      const msg = await this.readModel.lockVisibleMessage(cmd.messageId, cmd.actor.userId, manager);
+    const outcome = await this.db.transaction(async (tx) => {
+      const msg = await this.access.lockMessage(cmd.messageId, cmd.actor.userId, tx);
       if (msg.deleted_at) throw AppError.conflict('The message has been deleted');
-      if (await this.readModel.blockedDirect(msg.conversation_id, manager)) throw AppError.forbidden('You cannot react in this conversation');
-      const [row] = await queryRows<{ inserted: boolean; existed: boolean }>(
-        manager,
-        `WITH mine AS (
-           SELECT emoji FROM message_reactions WHERE message_id = $1 AND user_id = $2
-         ), ins AS (
-           INSERT INTO message_reactions (message_id, user_id, emoji)
-           SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM mine WHERE emoji = $3) AND (SELECT count(*) FROM mine) < $4
-           ON CONFLICT DO NOTHING RETURNING emoji
-         )
-         SELECT EXISTS (SELECT 1 FROM ins) AS inserted, EXISTS (SELECT 1 FROM mine WHERE emoji = $3) AS existed`,
-        [msg.id, cmd.actor.userId, cmd.emoji, max],
-      );
-      if (row.existed) return null;
-      if (!row.inserted) throw AppError.conflict(`You can put at most ${max} different reactions on one message`);
-      await manager.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
-      return { conversationId: msg.conversation_id, memberIds: await this.readModel.memberIdsWhoSee(msg.conversation_id, msg.seq, manager) };
+      if (await this.conversations.blockedDirect(msg.conversation_id, tx)) throw AppError.forbidden('You cannot react in this conversation');
+      const { inserted, existed } = await this.messages.addReaction(msg.id, cmd.actor.userId, cmd.emoji, max, tx);
+      if (existed) return null;
+      if (!inserted) throw AppError.conflict(`You can put at most ${max} different reactions on one message`);
+      await this.conversations.touchChanged(msg.conversation_id, tx);
+      return { conversationId: msg.conversation_id, memberIds: await this.audience.ofMessage(msg.conversation_id, msg.seq, tx) };
     });
     if (!outcome) return;
     this.events.publish(new ReactionChangedEvent('added', cmd.messageId, outcome.conversationId, cmd.emoji, cmd.actor.userId, outcome.memberIds));
@@ -54,22 +47,20 @@ export class AddReactionHandler implements ICommandHandler<AddReactionCommand> {
 @CommandHandler(RemoveReactionCommand)
 export class RemoveReactionHandler implements ICommandHandler<RemoveReactionCommand> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
+    private readonly db: Db,
+    private readonly access: ConversationAccess,
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly audience: Audience,
     private readonly events: EventBus,
   ) {}
 
   async execute(cmd: RemoveReactionCommand): Promise<void> {
-    const outcome = await inTransaction(this.dataSource, async (manager) => {
-      const msg = await this.readModel.lockVisibleMessage(cmd.messageId, cmd.actor.userId, manager);
-      const removed = await queryRows(
-        manager,
-        `DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3 RETURNING emoji`,
-        [msg.id, cmd.actor.userId, cmd.emoji],
-      );
-      if (removed.length === 0) return null;
-      await manager.query(`UPDATE conversations SET changed_at = now() WHERE id = $1`, [msg.conversation_id]);
-      return { conversationId: msg.conversation_id, memberIds: await this.readModel.memberIdsWhoSee(msg.conversation_id, msg.seq, manager) };
+    const outcome = await this.db.transaction(async (tx) => {
+      const msg = await this.access.lockMessage(cmd.messageId, cmd.actor.userId, tx);
+      if (!(await this.messages.removeReaction(msg.id, cmd.actor.userId, cmd.emoji, tx))) return null;
+      await this.conversations.touchChanged(msg.conversation_id, tx);
+      return { conversationId: msg.conversation_id, memberIds: await this.audience.ofMessage(msg.conversation_id, msg.seq, tx) };
     });
     if (!outcome) return;
     this.events.publish(new ReactionChangedEvent('removed', cmd.messageId, outcome.conversationId, cmd.emoji, cmd.actor.userId, outcome.memberIds));

@@ -1,10 +1,11 @@
 import { EventBus } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { ErrorCode } from '../../../../common/errors/app-error';
 import { appErrorOf } from '../../../../common/errors/app-error.testing';
-import { MessagingReadModel } from '../../domain/read-model';
+import { Audience } from '../../domain/audience';
+import { MessagingViews } from '../../domain/messaging-views';
 import { MessageRow } from '../../domain/views';
 import { MessageSentEvent } from '../../events/messaging.events';
+import { MessagesRepository, SendOutcome } from '../../repositories/messages.repository';
 import { SendMessageCommand } from './send-message.command';
 import { SendMessageHandler } from './send-message.handler';
 
@@ -25,35 +26,22 @@ const row = (seq: number, content = 'hi'): MessageRow => ({
   deleted_at: null,
 });
 
-interface Outcome {
-  conv_type: 'direct' | 'group' | null;
-  is_member: boolean;
-  blocked: boolean;
-  reply_ok: boolean;
-  inserted: MessageRow | null;
-  existing: MessageRow | null;
-  snapshot_recipients: string[] | null;
-}
-
-/** The pool behind queryPrepared answers the send statement with `outcome` (or throws), and the recipients query. */
-function harness(outcome: Outcome | Error, original?: MessageRow, recipientsFail = false) {
-  const pool = {
-    query: jest.fn(({ name }: { name: string }) => {
-      if (name === 'parley_send_recipients') {
-        return recipientsFail ? Promise.reject(new Error('timeout exceeded when trying to connect')) : Promise.resolve({ rows: [{ user_id: actor.userId }, { user_id: 'other' }] });
-      }
-      return outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve({ rows: [outcome] });
-    }),
-  };
-  const dataSource = { driver: { master: pool }, query: jest.fn().mockResolvedValue(original ? [original] : []) } as unknown as DataSource;
-  const readModel = { toMessages: jest.fn((rows: MessageRow[]) => Promise.resolve(rows.map((r) => ({ id: r.id, seq: Number(r.seq) })))) } as unknown as MessagingReadModel;
+/** The send statement answers `outcome` (or throws); the audience read after commit answers or fails. */
+function harness(outcome: SendOutcome | Error, original?: MessageRow, audienceFails = false) {
+  const messages = {
+    send: jest.fn(() => (outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve(outcome))),
+    original: jest.fn(() => Promise.resolve(original)),
+  } as unknown as MessagesRepository;
+  const audience = {
+    ofMessage: jest.fn(() => (audienceFails ? Promise.reject(new Error('timeout exceeded when trying to connect')) : Promise.resolve([actor.userId, 'other']))),
+  } as unknown as Audience;
+  const views = { message: jest.fn((r: MessageRow) => Promise.resolve({ id: r.id, seq: Number(r.seq) })) } as unknown as MessagingViews;
   const events = { publish: jest.fn() } as unknown as EventBus;
-  return { handler: new SendMessageHandler(dataSource, readModel, events), events, pool };
+  return { handler: new SendMessageHandler(messages, audience, views, events), events, messages };
 }
 
 const cmd = (extra: object = {}) => SendMessageCommand.create({ conversationId, content: 'hi', clientMessageId: 'cm-1', ...extra }, { actor });
-const base: Outcome = { conv_type: 'group', is_member: true, blocked: false, reply_ok: false, inserted: row(7), existing: null, snapshot_recipients: [actor.userId, 'seen-in-statement'] };
-
+const base: SendOutcome = { conv_type: 'group', is_member: true, blocked: false, reply_ok: false, inserted: row(7), existing: null, snapshot_recipients: [actor.userId, 'seen-in-statement'] };
 
 describe('SendMessageHandler', () => {
   it('returns a new message and publishes MessageSent to the members read after commit', async () => {
@@ -64,7 +52,7 @@ describe('SendMessageHandler', () => {
     expect(h.events.publish).toHaveBeenCalledWith(new MessageSentEvent(result.message, [actor.userId, 'other']));
   });
 
-  it('answers a committed send as created even when the recipients cannot be read after commit (the statement\'s own list serves)', async () => {
+  it("answers a committed send as created even when the recipients cannot be read after commit (the statement's own list serves)", async () => {
     const h = harness(base, undefined, true);
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const result = await h.handler.execute(cmd());
@@ -86,13 +74,18 @@ describe('SendMessageHandler', () => {
     expect(h.events.publish).not.toHaveBeenCalled();
   });
 
+  it('passes any other database error on', async () => {
+    const h = harness(Object.assign(new Error('deadlock'), { code: '40P01' }));
+    await expect(h.handler.execute(cmd())).rejects.toThrow('deadlock');
+  });
+
   it.each([
     ['an unknown conversation', { conv_type: null, is_member: false, inserted: null }, ErrorCode.NOT_FOUND],
     ['a non-member', { is_member: false, inserted: null }, ErrorCode.NOT_FOUND],
     ['a blocked direct pair', { conv_type: 'direct', blocked: true, inserted: null }, ErrorCode.FORBIDDEN],
     ['a conversation deleted while waiting', { inserted: null }, ErrorCode.NOT_FOUND],
   ])('refuses %s', async (_name, patch, code) => {
-    const h = harness({ ...base, ...(patch as Partial<Outcome>) });
+    const h = harness({ ...base, ...(patch as Partial<SendOutcome>) });
     expect((await appErrorOf(h.handler.execute(cmd()))).code).toBe(code);
     expect(h.events.publish).not.toHaveBeenCalled();
   });
@@ -101,6 +94,6 @@ describe('SendMessageHandler', () => {
     expect((await appErrorOf(harness({ ...base, inserted: null }).handler.execute(cmd({ replyToId: conversationId })))).code).toBe(ErrorCode.NOT_FOUND);
     const h = harness(base);
     expect((await appErrorOf(h.handler.execute(cmd({ attachmentIds: [conversationId] })))).code).toBe(ErrorCode.NOT_FOUND);
-    expect(h.pool.query).not.toHaveBeenCalled();
+    expect(h.messages.send).not.toHaveBeenCalled();
   });
 });

@@ -1,13 +1,14 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { MessagingReadModel } from '../../domain/read-model';
+import { MessagingViews } from '../../domain/messaging-views';
 import { ConversationView } from '../../domain/views';
 import { GetConversationQuery } from './get-conversation.query';
 
 @QueryHandler(GetConversationQuery)
 export class GetConversationHandler implements IQueryHandler<GetConversationQuery> {
-  constructor(private readonly readModel: MessagingReadModel) {}
+  constructor(private readonly views: MessagingViews) {}
 
+  /** 404 unless the caller is a member (the view is built only for members). */
   execute(query: GetConversationQuery): Promise<ConversationView> {
-    return this.readModel.conversation(query.conversationId, query.actor.userId);
+    return this.views.conversation(query.conversationId, query.actor.userId);
   }
 }

@@ -1,22 +1,19 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
-import { MessagingReadModel } from '../../domain/read-model';
+import { ConversationAccess } from '../../domain/conversation-access';
+import { MessagesRepository } from '../../repositories/messages.repository';
 import { ListMessageEditsQuery, MessageEditsPage } from './list-message-edits.query';
 
 @QueryHandler(ListMessageEditsQuery)
 export class ListMessageEditsHandler implements IQueryHandler<ListMessageEditsQuery> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
+    private readonly access: ConversationAccess,
+    private readonly messages: MessagesRepository,
   ) {}
 
   async execute(query: ListMessageEditsQuery): Promise<MessageEditsPage> {
-    const msg = await this.readModel.requireVisibleMessage(query.messageId, query.actor.userId);
+    const msg = await this.access.visibleMessage(query.messageId, query.actor.userId);
     if (msg.deleted_at) return { edits: [], nextAfterVersion: null };
-    const rows: { version: number; content: string; edited_at: Date }[] = await this.dataSource.query(
-      `SELECT version, content, edited_at FROM message_edits WHERE message_id = $1 AND version > $2 ORDER BY version ASC LIMIT $3`,
-      [msg.id, query.afterVersion ?? 0, query.limit + 1],
-    );
+    const rows = await this.messages.edits(msg.id, query.afterVersion ?? 0, query.limit + 1);
     const page = rows.slice(0, query.limit);
     return {
       edits: page.map((r) => ({ version: r.version, content: r.content, editedAt: r.edited_at.toISOString() })),

@@ -1,40 +1,32 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { AppError } from '../../../../common/errors/app-error';
-import { MESSAGE_COLUMNS, MessagingReadModel } from '../../domain/read-model';
-import { MessagePage, MessageRow } from '../../domain/views';
+import { ConversationAccess } from '../../domain/conversation-access';
+import { MessagingViews } from '../../domain/messaging-views';
+import { MessagePage } from '../../domain/views';
+import { MessagesRepository } from '../../repositories/messages.repository';
 import { ListMessagesQuery } from './list-messages.query';
 
-/** Keyset on seq, ascending in the answer; reactions for the whole page in one query. */
+/** Keyset on seq, ascending in the answer, never before the caller's join point; reactions for the whole page in one query. */
 @QueryHandler(ListMessagesQuery)
 export class ListMessagesHandler implements IQueryHandler<ListMessagesQuery> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly readModel: MessagingReadModel,
+    private readonly access: ConversationAccess,
+    private readonly messages: MessagesRepository,
+    private readonly views: MessagingViews,
   ) {}
 
   async execute(query: ListMessagesQuery): Promise<MessagePage> {
     if (query.beforeSeq !== undefined && query.afterSeq !== undefined) {
       throw AppError.validation('Give beforeSeq or afterSeq, not both', [{ field: 'afterSeq', message: 'cannot be combined with beforeSeq' }]);
     }
-    const me = await this.readModel.requireMember(query.conversationId, query.actor.userId);
+    const me = await this.access.member(query.conversationId, query.actor.userId);
     const floor = Number(me.joined_seq);
-    let rows: MessageRow[];
     if (query.afterSeq !== undefined) {
-      rows = await this.dataSource.query(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`,
-        [query.conversationId, Math.max(query.afterSeq, floor), query.limit + 1],
-      );
-      const hasMore = rows.length > query.limit;
-      return { items: await this.readModel.toMessages(rows.slice(0, query.limit), query.actor.userId), hasMore };
+      const rows = await this.messages.after(query.conversationId, Math.max(query.afterSeq, floor), query.limit + 1);
+      return { items: await this.views.toMessages(rows.slice(0, query.limit), query.actor.userId), hasMore: rows.length > query.limit };
     }
-    const before = query.beforeSeq ?? Number.MAX_SAFE_INTEGER;
-    rows = await this.dataSource.query(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq < $2 AND m.seq > $3 ORDER BY m.seq DESC LIMIT $4`,
-      [query.conversationId, before, floor, query.limit + 1],
-    );
-    const hasMore = rows.length > query.limit;
+    const rows = await this.messages.before(query.conversationId, query.beforeSeq ?? Number.MAX_SAFE_INTEGER, floor, query.limit + 1);
     const page = rows.slice(0, query.limit).reverse();
-    return { items: await this.readModel.toMessages(page, query.actor.userId), hasMore };
+    return { items: await this.views.toMessages(page, query.actor.userId), hasMore: rows.length > query.limit };
   }
 }

@@ -1,6 +1,6 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DataSource } from 'typeorm';
 import { SyncStateResult } from '../../domain/views';
+import { MembershipsRepository } from '../../repositories/memberships.repository';
 import { ListSyncStateQuery } from './list-sync-state.query';
 
 /**
@@ -18,20 +18,10 @@ export const SYNC_AS_OF_MARGIN_SECONDS = 10;
  */
 @QueryHandler(ListSyncStateQuery)
 export class ListSyncStateHandler implements IQueryHandler<ListSyncStateQuery> {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly memberships: MembershipsRepository) {}
 
   async execute(query: ListSyncStateQuery): Promise<SyncStateResult> {
-    const rows: { id: string | null; last_seq: string; last_delivered_seq: string; last_read_seq: string; as_of: Date }[] = await this.dataSource.query(
-      `SELECT s.id, s.last_seq, s.last_delivered_seq, s.last_read_seq, now() - make_interval(secs => $3) AS as_of
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (
-           SELECT c.id, c.last_seq, me.last_delivered_seq, me.last_read_seq, c.last_activity_at
-             FROM conversation_members me JOIN conversations c ON c.id = me.conversation_id
-            WHERE me.user_id = $1 AND (c.last_seq > me.last_delivered_seq OR ($2::timestamptz IS NOT NULL AND c.changed_at > $2::timestamptz))
-         ) s ON true
-        ORDER BY s.last_activity_at DESC NULLS LAST`,
-      [query.actor.userId, query.since ?? null, SYNC_AS_OF_MARGIN_SECONDS],
-    );
+    const rows = await this.memberships.syncState(query.actor.userId, query.since ?? null, SYNC_AS_OF_MARGIN_SECONDS);
     return {
       conversations: rows
         .filter((r) => r.id !== null)

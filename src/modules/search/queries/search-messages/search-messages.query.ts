@@ -6,7 +6,7 @@ import { Actor, AppQuery } from '../../../../common/cqrs/app-command';
 import { IsoTime } from '../../../../common/cqrs/iso-time';
 import { ToInt, Trim, LowercaseId } from '../../../../common/cqrs/transforms';
 import { PageCursor } from '../../../../common/pagination/cursor';
-import { SearchSort } from '../../domain/search-sql';
+import type { SearchSort } from '../../../messaging';
 import { SearchPage } from '../../domain/views';
 
 export const SEARCH_DEFAULT_LIMIT = 20;

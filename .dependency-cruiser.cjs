@@ -1,0 +1,39 @@
+/**
+ * The module boundaries, checked by `npm run lint` (test/module-boundaries.e2e-spec.ts shows
+ * each rule catches a violation):
+ *  - a module uses another only through its public face, `src/modules/<name>/index.ts`;
+ *  - shared plumbing (common/, database/, config/) never imports a module;
+ *  - nothing under src/ but the entry points imports the composition root.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'module-internals',
+      comment: "Another module's files are its own: import its index.ts (its public face) instead.",
+      severity: 'error',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/modules/([^/]+)/.+', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'plumbing-above-modules',
+      comment: 'common/, database/ and config/ serve every module and know none of them.',
+      severity: 'error',
+      from: { path: '^src/(common|database|config)/' },
+      to: { path: '^src/modules/' },
+    },
+    {
+      name: 'composition-root',
+      comment: 'Only the entry points assemble the application.',
+      severity: 'error',
+      from: { path: '^src/(common|database|config|modules)/' },
+      to: { path: '^src/(app\\.module|worker\\.module|bootstrap|main|worker)\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

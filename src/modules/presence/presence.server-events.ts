@@ -1,0 +1,7 @@
+import { PresenceView } from './presence.service';
+
+declare module '../../common/ws/server-events' {
+  interface ServerEvents {
+    presence: PresenceView;
+  }
+}

@@ -1,7 +1,0 @@
-import { PresenceView } from './presence.service';
-
-declare module '../../../common/ws/server-events' {
-  interface ServerEvents {
-    presence: PresenceView;
-  }
-}
