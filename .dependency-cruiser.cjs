@@ -2,7 +2,8 @@
  * The module boundaries, checked by `npm run lint` (test/module-boundaries.e2e-spec.ts shows
  * each rule catches a violation):
  *  - a module uses another only through its public face, `src/modules/<name>/index.ts`;
- *  - shared plumbing (common/, database/, config/) never imports a module;
+ *  - shared plumbing (common/, database/, config/) never imports a module, and database/
+ *    nothing of common/;
  *  - nothing under src/ but the entry points imports the composition root.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -21,6 +22,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(common|database|config)/' },
       to: { path: '^src/modules/' },
+    },
+    {
+      name: 'database-below-common',
+      comment: 'database/ runs SQL for everyone above it and needs nothing of theirs.',
+      severity: 'error',
+      from: { path: '^src/database/' },
+      to: { path: '^src/common/' },
     },
     {
       name: 'composition-root',

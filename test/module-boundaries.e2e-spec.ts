@@ -33,6 +33,7 @@ describe('module boundaries (the dependency-cruiser rules of npm run lint)', () 
     expect(exitCode).not.toBe(0);
     expect(violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort()).toEqual([
       'composition-root: src/modules/beta/composition-root.ts -> src/app.module.ts',
+      'database-below-common: src/database/query.ts -> src/common/plumbing.ts',
       'module-internals: src/modules/beta/into-internals.ts -> src/modules/alpha/internal.ts',
       'plumbing-above-modules: src/common/plumbing.ts -> src/modules/alpha/index.ts',
     ]);

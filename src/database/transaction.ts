@@ -1,5 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { isRetryableTransactionError } from '../common/errors/dependency-errors';
+
+/** PostgreSQL states a transaction may simply be run again after: a lost deadlock, a refused serialization. */
+export function isRetryableTransactionError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const inner = ((err as { driverError?: unknown }).driverError ?? err) as { code?: unknown };
+  return inner.code === '40P01' || inner.code === '40001';
+}
 
 /** Runs of a transaction that lost a deadlock or a serialization check before the caller hears of it. */
 export const TRANSACTION_ATTEMPTS = 3;

@@ -23,13 +23,6 @@ function sqlState(err: Coded): string | undefined {
   return typeof inner.code === 'string' && /^[0-9A-Z]{5}$/.test(inner.code) ? inner.code : undefined;
 }
 
-/** PostgreSQL states a transaction may simply be run again after. */
-export function isRetryableTransactionError(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const state = sqlState(err);
-  return state === '40P01' || state === '40001';
-}
-
 export function classifyDependencyError(err: unknown, depth = 0): DependencyFailure | null {
   if (typeof err !== 'object' || err === null || depth > 3) return null;
   const e = err as Coded;
