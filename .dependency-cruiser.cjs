@@ -1,7 +1,9 @@
 /**
  * The module boundaries, checked by `npm run lint` (test/module-boundaries.e2e-spec.ts shows
  * each rule catches a violation):
- *  - a module uses another only through its public face, `src/modules/<name>/index.ts`;
+ *  - a module uses another only through its public face, `src/modules/<name>/index.ts`, and
+ *    so does everything outside the modules;
+ *  - modules and common/ run SQL through database/ (Db), never importing the driver or the ORM;
  *  - shared plumbing (common/, database/, config/) never imports a module, and database/
  *    nothing of common/;
  *  - nothing under src/ but the entry points imports the composition root.
@@ -15,6 +17,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/modules/([^/]+)/' },
       to: { path: '^src/modules/([^/]+)/.+', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'faces-from-outside',
+      comment: "Outside the modules (the composition root, plumbing, loose files) a module is its index.ts too.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/modules/[^/]+/' },
+      to: { path: '^src/modules/[^/]+/.+', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+    },
+    {
+      name: 'sql-through-db',
+      comment: 'Modules and plumbing run SQL through database/db.ts (Db), never the driver or the ORM.',
+      severity: 'error',
+      from: { path: '^src/(modules|common)/' },
+      to: { path: '(^|/)node_modules/(typeorm|pg|pg-pool|@nestjs/typeorm)/' },
     },
     {
       name: 'plumbing-above-modules',

@@ -15,12 +15,12 @@ import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/db';
 import { DatabasePoolGuard } from './database/pool-guard';
 import { AuditModule } from './modules/audit';
-import { AdminModule } from './modules/admin/admin.module';
-import { HealthModule } from './modules/health/health.module';
-import { IdentityModule } from './modules/identity/identity.module';
-import { MessagingModule } from './modules/messaging/messaging.module';
-import { RealtimeModule } from './modules/realtime/realtime.module';
-import { SearchModule } from './modules/search/search.module';
+import { AdminModule } from './modules/admin';
+import { HealthModule } from './modules/health';
+import { IdentityModule } from './modules/identity';
+import { MessagingModule } from './modules/messaging';
+import { RealtimeModule } from './modules/realtime';
+import { SearchModule } from './modules/search';
 
 @Module({})
 export class AppModule {

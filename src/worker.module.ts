@@ -12,9 +12,9 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/db';
 import { DatabasePoolGuard } from './database/pool-guard';
-import { IdentityWorkerModule } from './modules/identity/identity-worker.module';
+import { IdentityWorkerModule } from './modules/identity';
 import { PresenceWorkerModule } from './modules/presence';
-import { RealtimeWorkerModule } from './modules/realtime/realtime-worker.module';
+import { RealtimeWorkerModule } from './modules/realtime';
 
 /** The worker process: BullMQ consumers only, no HTTP and no gateways. */
 @Module({})

@@ -1,13 +1,8 @@
 import { userRoom } from '../src/common/ws/ws-auth';
 import { ConnectionGateway } from '../src/modules/realtime/connection.gateway';
 import { RealtimeEmitter } from '../src/common/ws/realtime-emitter';
+import { testEventEmitter } from './support/test-events';
 
-// An event of this test only, to fill a slow socket's buffer.
-declare module '../src/common/ws/server-events' {
-  interface ServerEvents {
-    flood: { i: number; blob: string };
-  }
-}
 import { registerUser } from './support/factories';
 import { startApp, TestApp } from './support/app';
 import { connect } from './support/socket';
@@ -41,8 +36,8 @@ describe('back-pressure (e2e)', () => {
       const deadline = Date.now() + 20_000;
       let sentToFast = 0;
       while (Date.now() < deadline && (await slowIsOpen())) {
-        for (let i = 0; i < 20; i += 1) emitter.toUsers([slowUser.id], 'flood', { i, blob });
-        emitter.toUsers([fastUser.id], 'flood', { i: sentToFast, blob });
+        for (let i = 0; i < 20; i += 1) testEventEmitter(emitter).toUsers([slowUser.id], 'flood', { i, blob });
+        testEventEmitter(emitter).toUsers([fastUser.id], 'flood', { i: sentToFast, blob });
         sentToFast += 1;
         await new Promise((r) => setTimeout(r, 50));
       }

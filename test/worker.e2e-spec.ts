@@ -9,13 +9,8 @@ import { DataSource } from 'typeorm';
 import request from 'supertest';
 import { bearer } from './support/factories';
 import { RealtimeEmitter } from '../src/common/ws/realtime-emitter';
+import { testEventEmitter } from './support/test-events';
 
-// An event of this test only.
-declare module '../src/common/ws/server-events' {
-  interface ServerEvents {
-    'worker.ping': { from: string };
-  }
-}
 import { createWorker } from '../src/worker.module';
 import { registerUser, RegisteredUser } from './support/factories';
 import { startApp, TestApp } from './support/app';
@@ -50,7 +45,7 @@ describe('worker process (e2e)', () => {
     const stray: unknown[] = [];
     other.on('worker.ping', (p) => stray.push(p));
     const got = Promise.all([phone, laptop].map((s) => nextEvent(s, 'worker.ping')));
-    worker.get(RealtimeEmitter).toUsers([ada.id], 'worker.ping', { from: 'worker' });
+    testEventEmitter(worker.get(RealtimeEmitter)).toUsers([ada.id], 'worker.ping', { from: 'worker' });
     expect(await got).toEqual([{ from: 'worker' }, { from: 'worker' }]);
     expect(stray).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { AppConfig } from '../config/config';
+
 /**
  * One definition shared by the app, the worker, the tests and the TypeORM CLI. No entities:
  * each module's repositories hold the SQL of its tables (typed rows, hand-written migrations),

@@ -68,7 +68,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
     this.probing = true;
     try {
       await Promise.all([
-        this.check('postgres', () => this.db.rows('SELECT 1')),
+        this.check('postgres', () => this.db.ping()),
         this.check('redis', () => this.redis.ping()),
       ]);
     } finally {

@@ -9,6 +9,16 @@ export interface OutboxRow<P = Record<string, unknown>> extends Record<string, u
 }
 
 /**
+ * For a statement that writes its outbox rows itself, in its own round trip (the send): a
+ * data-modifying CTE body inserting one row of `topic` per row of `from`, with `payload` (an
+ * SQL expression giving jsonb) as its payload.
+ */
+export function outboxInsertSql(topic: string, payload: string, from: string): string {
+  if (!/^[a-z][a-z0-9_.-]*$/.test(topic)) throw new Error(`not an outbox topic: ${topic}`);
+  return `INSERT INTO outbox (topic, payload) SELECT '${topic}', ${payload} FROM ${from}`;
+}
+
+/**
  * The transactional outbox: rows are written by command handlers in the same transaction
  * (or statement) as the change they describe, and consumed here at least once.
  */

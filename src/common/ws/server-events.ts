@@ -7,8 +7,10 @@
  *     interface ServerEvents { 'message.created': MessageView }
  *   }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the modules
-export interface ServerEvents {}
+export interface ServerEvents {
+  /** The socket's access token expired: it closes a moment later; reconnect with a fresh one. */
+  'auth.expired': { expiredAt: string };
+}
 
 export type ServerEventName = keyof ServerEvents;
 

@@ -6,6 +6,7 @@ import { AuthenticatedActor } from '../auth/actor';
 import { AppError, ErrorCode } from '../errors/app-error';
 import { normalizeError } from '../errors/error-envelope';
 import { parseIsoTime } from '../cqrs/iso-time';
+import type { ServerToClientEvents } from './server-events';
 
 export interface SocketData {
   actor: AuthenticatedActor;
@@ -13,7 +14,8 @@ export interface SocketData {
   since?: Date;
 }
 
-export type AuthedSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+/** A connected socket: what it may emit is the typed map of server events (ServerEvents). */
+export type AuthedSocket = Socket<DefaultEventsMap, ServerToClientEvents, DefaultEventsMap, SocketData>;
 
 /** Room that reaches every connected device of one user, on every node. */
 export const userRoom = (userId: string): string => `user:${userId}`;

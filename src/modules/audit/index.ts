@@ -1,3 +1,3 @@
 /** The audit module's public face. */
-export { AuditLog, AuditModule } from './audit-log';
-export type { AuditEntry } from './audit-log';
+export { AuditLog, AuditModule } from './audit-log.repository';
+export type { AuditEntry } from './audit-log.repository';

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { Public } from '../../common/auth/http-auth.guard';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
@@ -8,6 +8,7 @@ import { ApiErrors } from '../../common/http/swagger';
 import { REDIS } from '../../common/redis/redis.module';
 import { ShutdownState } from '../../common/lifecycle/shutdown';
 import { RateLimitAs } from '../../common/rate-limit/http-rate-limit.guard';
+import { Db } from '../../database/db';
 
 /** Each dependency gets this long to answer before it counts as down. */
 const CHECK_TIMEOUT_MS = 1500;
@@ -24,7 +25,7 @@ export interface ReadyView {
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
+    private readonly db: Db,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly shutdown: ShutdownState,
@@ -47,7 +48,11 @@ export class HealthController {
     }
     try {
       const result = await this.health.check([
-        () => this.db.pingCheck('postgres', { timeout: CHECK_TIMEOUT_MS }),
+        () =>
+          this.indicators
+            .check('postgres')
+            .attempt(() => this.db.ping())
+            .withTimeout(CHECK_TIMEOUT_MS),
         () =>
           this.indicators
             .check('redis')

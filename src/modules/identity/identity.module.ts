@@ -1,10 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { SESSION_STATE_READER } from '../../common/auth/session-state';
 import { IdentityDirectory, Suspensions } from './directory';
 import { BlocksRepository } from './repositories/blocks.repository';
 import { SessionsRepository } from './repositories/sessions.repository';
 import { UsersRepository } from './repositories/users.repository';
-import { CqrsModule } from '@nestjs/cqrs';
 import { BlockUserHandler } from './commands/block-user/block-user.handler';
 import { LoginHandler } from './commands/login/login.handler';
 import { LogoutHandler } from './commands/logout/logout.handler';

@@ -2,6 +2,7 @@
 export { IdentityModule } from './identity.module';
 export { IdentityWorkerModule } from './identity-worker.module';
 export { IdentityDirectory, IdentityDirectoryModule, Suspensions } from './directory';
+export { blockedPairSql } from './repositories/blocks.repository';
 export type { Suspension } from './directory';
 export { SessionRevokedEvent } from './events/session-revoked.event';
 export { UserBlockedEvent, UserUnblockedEvent } from './events/user-blocked.event';

@@ -1,6 +1,6 @@
 /**
  * The messaging module's public face: what other modules may use of it. Everything else under
- * modules/messaging is its own (the lint rule in eslint.config.mjs keeps it so).
+ * modules/messaging is its own (the dependency-cruiser rules of npm run lint keep it so).
  */
 export { MessagingModule } from './messaging.module';
 export { DirectContacts, MessagingContactsModule } from './contacts/direct-contacts';

@@ -12,9 +12,17 @@ export interface BlockRow {
 }
 
 /**
- * All SQL of `user_blocks`. Statements of other modules that must check a block within one
- * round trip (the send) read the `blocked_pairs` view instead: identity's published form of it.
+ * For statements of other modules that must check a block within their own round trip (the
+ * send): an SQL condition, true when either of two users blocked the other. `low` and `high`
+ * are SQL expressions for the two user ids, sorted (as direct conversations store them). It
+ * reads the `blocked_pairs` view, identity's published form of its blocks, through the
+ * pair's index; never `user_blocks` itself.
  */
+export function blockedPairSql(low: string, high: string): string {
+  return `EXISTS (SELECT 1 FROM blocked_pairs b WHERE b.user_low = ${low} AND b.user_high = ${high})`;
+}
+
+/** All SQL of `user_blocks`. */
 @Injectable()
 export class BlocksRepository {
   constructor(private readonly db: Db) {}

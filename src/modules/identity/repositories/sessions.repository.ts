@@ -43,8 +43,11 @@ export class SessionsRepository implements SessionStateReader {
     );
   }
 
-  async markUsed(tokenId: string, sessionId: string, tx: Tx): Promise<void> {
+  async markTokenUsed(tokenId: string, tx: Tx): Promise<void> {
     await this.db.rows(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [tokenId], tx);
+  }
+
+  async touch(sessionId: string, tx: Tx): Promise<void> {
     await this.db.rows(`UPDATE sessions SET last_used_at = now() WHERE id = $1`, [sessionId], tx);
   }
 

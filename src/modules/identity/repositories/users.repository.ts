@@ -65,7 +65,8 @@ export class UsersRepository {
 
   updateProfile(id: string, changes: ProfileChanges): Promise<UserRecord | undefined> {
     return this.db.one<UserRecord>(
-      `UPDATE users SET display_name = coalesce($2, display_name), timezone = coalesce($3, timezone), group_invites = coalesce($4, group_invites), updated_at = now()
+      `UPDATE users SET display_name = coalesce($2, display_name), timezone = coalesce($3, timezone), group_invites = coalesce($4, group_invites),
+              updated_at = CASE WHEN num_nonnulls($2, $3, $4) = 0 THEN updated_at ELSE now() END
         WHERE id = $1 RETURNING ${USER_COLUMNS}`,
       [id, changes.displayName ?? null, changes.timezone ?? null, changes.groupInvites ?? null],
     );

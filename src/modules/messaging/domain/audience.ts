@@ -3,6 +3,11 @@ import { Tx } from '../../../database/db';
 import { ConversationsRepository } from '../repositories/conversations.repository';
 import { MembershipsRepository } from '../repositories/memberships.repository';
 
+/** Whether a member who joined at `joinedSeq` has message `seq` in their history (they see it, and hear of it). */
+export function holdsInHistory(joinedSeq: number | string, seq: number | string): boolean {
+  return Number(seq) > Number(joinedSeq);
+}
+
 /**
  * Who hears of a change: computed here only, and as of the change's commit. A write reads its
  * audience inside its own transaction, after the conversation's lock, so no membership change

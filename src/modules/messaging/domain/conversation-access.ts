@@ -4,6 +4,7 @@ import { Tx } from '../../../database/db';
 import { ConversationsRepository } from '../repositories/conversations.repository';
 import { MembershipRow, MembershipsRepository } from '../repositories/memberships.repository';
 import { MessagesRepository, MessageWithMembership } from '../repositories/messages.repository';
+import { holdsInHistory } from './audience';
 
 /**
  * Who may touch what, and the one lock order of every write to a conversation: its row first
@@ -51,6 +52,6 @@ export class ConversationAccess {
 }
 
 function requireVisible(row: MessageWithMembership | undefined): MessageWithMembership {
-  if (!row || row.role === null || row.joined_seq === null || Number(row.seq) <= Number(row.joined_seq)) throw AppError.notFound('Message');
+  if (!row || row.role === null || row.joined_seq === null || !holdsInHistory(row.joined_seq, row.seq)) throw AppError.notFound('Message');
   return row;
 }

@@ -73,7 +73,8 @@ export class MessagingViews {
   /** Conversation views for the viewer, in the order of `ids`; ids the viewer is not in are left out. */
   async conversations(ids: readonly string[], viewerId: string): Promise<ConversationView[]> {
     if (ids.length === 0) return [];
-    const [rows, members] = await Promise.all([this.conversationsRepo.viewRows(ids, viewerId), this.memberships.ofConversations(ids)]);
+    const rows = await this.conversationsRepo.viewRows(ids, viewerId);
+    const members = await this.memberships.ofConversations(ids);
     const lastMessages = await this.toMessages(
       rows.flatMap((r) => (r.last_message ? [r.last_message] : [])),
       viewerId,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { microsKey, microsParam } from '../../../common/pagination/cursor';
 import { Db, Tx } from '../../../database/db';
+import { blockedPairSql } from '../../identity';
 import { MessageRow } from '../domain/views';
 import { MESSAGE_COLUMNS } from './messages.repository';
 
@@ -69,15 +70,15 @@ export class ConversationsRepository {
     await this.db.rows(`DELETE FROM conversations WHERE id = $1`, [conversationId], tx);
   }
 
-  /** Whether it is a direct conversation between two people of whom one blocked the other (identity's blocked_pairs). */
+  /** Whether it is a direct conversation between two people of whom one blocked the other (identity's blockedPairSql). */
   async blockedDirect(conversationId: string, tx?: Tx): Promise<boolean> {
-    const rows = await this.db.rows(
-      `SELECT 1 FROM conversations c JOIN blocked_pairs b ON b.user_low = c.direct_user_low AND b.user_high = c.direct_user_high
-        WHERE c.id = $1 AND c.type = 'direct' LIMIT 1`,
+    // The check in the select list, evaluated for the one row: it reaches the pair's index.
+    const row = await this.db.one<{ blocked: boolean }>(
+      `SELECT ${blockedPairSql('c.direct_user_low', 'c.direct_user_high')} AS blocked FROM conversations c WHERE c.id = $1 AND c.type = 'direct'`,
       [conversationId],
       tx,
     );
-    return rows.length > 0;
+    return row?.blocked ?? false;
   }
 
   /** The user's conversations, newest activity first, keyset-paged on (last_activity_at, id). */

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { outboxInsertSql } from '../../../common/outbox/outbox.repository';
 import { Db, prepared, Tx } from '../../../database/db';
+import { blockedPairSql } from '../../identity';
 import { MemberRole, MessageRow } from '../domain/views';
 
 /** The columns of a MessageRow, for `messages m`: written once, used by every statement that reads messages. */
 export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.content, m.reply_to_id,
   m.version, m.created_at, m.edited_at, m.deleted_at`;
+
+/** The outbox topic of a sent message: { messageId, conversationId, seq, senderId }. */
+export const MESSAGE_SENT_TOPIC = 'message.sent';
 
 /** The outcome of the send statement: which check failed, or the message it inserted. */
 export interface SendOutcome {
@@ -34,7 +39,7 @@ export type MessageWithMembership = MessageRow & { role: MemberRole | null; join
  * The send is one statement: lock the conversation (the one lock order of every write:
  * conversation, then memberships, then messages), then the sender's membership (locked after
  * the conversation, so a removal that committed while we waited is seen and the send is
- * refused), check blocks (identity's `blocked_pairs`) and the reply target, look for an
+ * refused), check blocks (identity's blockedPairSql) and the reply target, look for an
  * earlier send with the same clientMessageId, bump the conversation's seq, insert the message
  * with it, move the sender's pointers and write the outbox row. The row lock on the
  * conversation serialises seqs: gapless, in commit order. A concurrent identical retry loses
@@ -51,8 +56,7 @@ WITH locked AS (
   SELECT m.user_id FROM conversation_members m JOIN locked ON m.conversation_id = locked.id WHERE m.user_id = $2 FOR KEY SHARE OF m
 ), conv AS (
   SELECT l.id, l.type, EXISTS (SELECT 1 FROM mem) AS is_member,
-         (l.type = 'direct' AND EXISTS (
-            SELECT 1 FROM blocked_pairs b WHERE b.user_low = l.direct_user_low AND b.user_high = l.direct_user_high)) AS blocked
+         (l.type = 'direct' AND ${blockedPairSql('l.direct_user_low', 'l.direct_user_high')}) AS blocked
     FROM locked l
 ), existing AS (
   SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_message_id = $4
@@ -77,9 +81,7 @@ WITH locked AS (
    WHERE conversation_members.conversation_id = $1 AND conversation_members.user_id = $2
      AND conversation_members.last_delivered_seq < ins.seq
 ), outbox_row AS (
-  INSERT INTO outbox (topic, payload)
-  SELECT 'message.sent', jsonb_build_object('messageId', ins.id, 'conversationId', ins.conversation_id, 'seq', ins.seq, 'senderId', ins.sender_id)
-    FROM ins
+  ${outboxInsertSql(MESSAGE_SENT_TOPIC, `jsonb_build_object('messageId', ins.id, 'conversationId', ins.conversation_id, 'seq', ins.seq, 'senderId', ins.sender_id)`, 'ins')}
 )
 SELECT conv.type AS conv_type, coalesce(conv.is_member, false) AS is_member, coalesce(conv.blocked, false) AS blocked,
        EXISTS (SELECT 1 FROM reply) AS reply_ok,

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { QueryResultRow } from 'pg';
 import { AppError } from '../../../common/errors/app-error';
 import { microsKey, microsParam } from '../../../common/pagination/cursor';
-import { Db } from '../../../database/db';
+import { Db, Row } from '../../../database/db';
 import { MessageRow } from '../domain/views';
 import { MESSAGE_COLUMNS } from '../repositories/messages.repository';
 import { HEADLINE_OPTIONS } from './highlight';
@@ -244,6 +243,6 @@ export class MessageSearchRepository {
   constructor(private readonly db: Db) {}
 
   search(r: SearchRequest): Promise<SearchRow[]> {
-    return this.db.transaction((tx) => runSearch(<T>(sql: string, params: unknown[]) => this.db.rows<T & QueryResultRow>(sql, params, tx), r));
+    return this.db.transaction((tx) => runSearch(<T>(sql: string, params: unknown[]) => this.db.rows<T & Row>(sql, params, tx), r));
   }
 }

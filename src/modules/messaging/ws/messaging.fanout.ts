@@ -1,5 +1,6 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { RealtimeEmitter, UserFanout } from '../../../common/ws/realtime-emitter';
+import { holdsInHistory } from '../domain/audience';
 import { MessagingViews } from '../domain/messaging-views';
 import { ConversationView } from '../domain/views';
 import {
@@ -94,7 +95,7 @@ export class ConversationUpdatedFanout implements IEventHandler<ConversationUpda
     const own = await this.views.memberStates(event.conversationId, event.memberIds);
     const perUser = new Map<string, Partial<ConversationView>>();
     for (const [userId, state] of own) {
-      const sees = latest !== null && views !== null && Number(latest.seq) > state.joinedSeq;
+      const sees = latest !== null && views !== null && holdsInHistory(state.joinedSeq, latest.seq);
       const mine = sees ? views.perUser.get(userId) : undefined;
       perUser.set(userId, {
         unreadCount: state.unreadCount,

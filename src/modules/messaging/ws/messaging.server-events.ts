@@ -1,4 +1,4 @@
-import { ConversationView, MessageView } from '../domain/views';
+import { ConversationView, MessageView, SyncStateResult } from '../domain/views';
 
 /** What clients hear of a reaction. */
 export interface ReactionEventPayload {
@@ -23,5 +23,6 @@ declare module '../../../common/ws/server-events' {
     'conversation.member_added': { conversationId: string; userId: string };
     'conversation.member_removed': { conversationId: string; userId: string };
     typing: { conversationId: string; userId: string; isTyping: boolean };
+    'sync.required': SyncStateResult;
   }
 }

@@ -48,6 +48,8 @@ export class BanUserHandler implements ICommandHandler<BanUserCommand> {
           return { bannedAt: suspension.bannedAt, reason: cmd.reason ?? null, sessionIds: suspension.sessionIds };
       }
     });
+    // Access tokens of ended sessions are refused before any socket is closed, so a
+    // closed socket's reconnect with its old token fails.
     try {
       await this.accessTokens.markSessionsRevoked(outcome.sessionIds);
     } finally {

@@ -18,8 +18,9 @@ function harness(row: RefreshTokenRow | undefined) {
   const tokens = {
     lockRefreshToken: jest.fn().mockResolvedValue(row),
     revoke: jest.fn().mockResolvedValue(undefined),
-    markUsed: jest.fn().mockResolvedValue(undefined),
-  } as unknown as SessionsRepository & { lockRefreshToken: jest.Mock; revoke: jest.Mock; markUsed: jest.Mock };
+    markTokenUsed: jest.fn().mockResolvedValue(undefined),
+    touch: jest.fn().mockResolvedValue(undefined),
+  } as unknown as SessionsRepository & { lockRefreshToken: jest.Mock; revoke: jest.Mock; markTokenUsed: jest.Mock; touch: jest.Mock };
   const issued = { accessToken: 'access', refreshToken: 'refresh', expiresIn: 900 };
   const sessions = { issue: jest.fn().mockResolvedValue(issued) } as unknown as SessionIssuer & { issue: jest.Mock };
   const accessTokens = { markSessionsRevoked: jest.fn().mockResolvedValue(undefined) } as unknown as AccessTokenService & { markSessionsRevoked: jest.Mock };
@@ -47,7 +48,8 @@ describe('RefreshSessionHandler', () => {
   it('rotates a fresh token: marks it used and issues a pair in the same session', async () => {
     const h = harness(base);
     await expect(h.handler.execute(cmd)).resolves.toEqual(h.issued);
-    expect(h.tokens.markUsed).toHaveBeenCalledWith(base.id, base.session_id, h.tx);
+    expect(h.tokens.markTokenUsed).toHaveBeenCalledWith(base.id, h.tx);
+    expect(h.tokens.touch).toHaveBeenCalledWith(base.session_id, h.tx);
     expect(h.sessions.issue).toHaveBeenCalledWith(h.tx, base.user_id, base.session_id);
   });
 
@@ -55,7 +57,8 @@ describe('RefreshSessionHandler', () => {
     const h = harness({ ...base, used_at: new Date(Date.now() - 3000), used_ms_ago: 3000 });
     await expect(h.handler.execute(cmd)).resolves.toEqual(h.issued);
     expect(h.sessions.issue).toHaveBeenCalledWith(h.tx, base.user_id, base.session_id);
-    expect(h.tokens.markUsed).not.toHaveBeenCalled();
+    expect(h.tokens.markTokenUsed).not.toHaveBeenCalled();
+    expect(h.tokens.touch).toHaveBeenCalledWith(base.session_id, h.tx);
     expect(h.tokens.revoke).not.toHaveBeenCalled();
     expect(h.accessTokens.markSessionsRevoked).not.toHaveBeenCalled();
   });
@@ -87,7 +90,8 @@ describe('RefreshSessionHandler', () => {
     expect((await appErrorOf(h.handler.execute(cmd))).code).toBe(ErrorCode.UNAUTHENTICATED);
     expect(h.sessions.issue).not.toHaveBeenCalled();
     expect(h.tokens.revoke).not.toHaveBeenCalled();
-    expect(h.tokens.markUsed).not.toHaveBeenCalled();
+    expect(h.tokens.markTokenUsed).not.toHaveBeenCalled();
+    expect(h.tokens.touch).not.toHaveBeenCalled();
   });
 
   it('refuses an unknown or malformed token', async () => {

@@ -23,8 +23,8 @@ type Outcome = { kind: 'rotated'; tokens: TokenPairView } | { kind: 'reused'; us
 export class RefreshSessionHandler implements ICommandHandler<RefreshSessionCommand> {
   constructor(
     private readonly db: Db,
-    private readonly tokens: SessionsRepository,
-    private readonly sessions: SessionIssuer,
+    private readonly sessions: SessionsRepository,
+    private readonly issuer: SessionIssuer,
     private readonly accessTokens: AccessTokenService,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -35,17 +35,18 @@ export class RefreshSessionHandler implements ICommandHandler<RefreshSessionComm
     if (!parsed) throw invalid();
 
     const outcome = await this.db.transaction(async (tx): Promise<Outcome> => {
-      const row = await this.tokens.lockRefreshToken(parsed.id, tx);
+      const row = await this.sessions.lockRefreshToken(parsed.id, tx);
       if (!row || !secretMatches(parsed.secret, row.token_hash) || row.revoked_at) return { kind: 'refused' };
       const graceMs = this.config.auth.refreshReuseGraceSeconds * 1000;
       if (row.used_at && (row.used_ms_ago ?? Infinity) > graceMs) {
-        await this.tokens.revoke(row.session_id, tx);
+        await this.sessions.revoke(row.session_id, tx);
         return { kind: 'reused', userId: row.user_id, sessionId: row.session_id };
       }
       if (row.expires_at.getTime() <= Date.now() || row.banned_at) return { kind: 'refused' };
       // Within the grace a used token stays used (from its first rotation): the grace never grows.
-      if (!row.used_at) await this.tokens.markUsed(row.id, row.session_id, tx);
-      return { kind: 'rotated', tokens: await this.sessions.issue(tx, row.user_id, row.session_id) };
+      if (!row.used_at) await this.sessions.markTokenUsed(row.id, tx);
+      await this.sessions.touch(row.session_id, tx);
+      return { kind: 'rotated', tokens: await this.issuer.issue(tx, row.user_id, row.session_id) };
     });
 
     if (outcome.kind === 'rotated') return outcome.tokens;

@@ -1,8 +1,7 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
-import { Db } from '../../../../database/db';
-import { pgError } from '../../../../database/db';
+import { Db, pgError } from '../../../../database/db';
 import { PasswordHasher } from '../../domain/password-hasher';
 import { SessionIssuer } from '../../domain/session-issuer';
 import { AuthResultView, toPrivateUser } from '../../domain/user.views';

@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { Db } from '../../../../database/db';
+import { Audience } from '../../domain/audience';
 import { ConversationAccess } from '../../domain/conversation-access';
 import { GroupAdmission } from '../../domain/membership';
 import { requireGroupManager } from '../../domain/membership-rules';
@@ -19,6 +20,7 @@ export class AddMembersHandler implements ICommandHandler<AddMembersCommand> {
     private readonly admission: GroupAdmission,
     private readonly conversations: ConversationsRepository,
     private readonly memberships: MembershipsRepository,
+    private readonly audience: Audience,
     private readonly views: MessagingViews,
     private readonly events: EventBus,
   ) {}
@@ -35,7 +37,7 @@ export class AddMembersHandler implements ICommandHandler<AddMembersCommand> {
         await this.memberships.insertNewcomers(cmd.conversationId, newcomers, tx);
         await this.conversations.touchActivity(cmd.conversationId, tx);
       }
-      return { added: newcomers, memberIds: [...current, ...newcomers] };
+      return { added: newcomers, memberIds: await this.audience.ofConversation(cmd.conversationId, tx) };
     });
     if (added.length > 0) {
       this.events.publish(new ConversationCreatedEvent(await this.views.conversation(cmd.conversationId, added[0]), added));

@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { Db } from '../../../../database/db';
+import { Audience } from '../../domain/audience';
 import { ConversationAccess } from '../../domain/conversation-access';
 import { checkRoleChange } from '../../domain/membership-rules';
 import { MessagingViews } from '../../domain/messaging-views';
@@ -15,6 +16,7 @@ export class ChangeMemberRoleHandler implements ICommandHandler<ChangeMemberRole
     private readonly db: Db,
     private readonly access: ConversationAccess,
     private readonly memberships: MembershipsRepository,
+    private readonly audience: Audience,
     private readonly views: MessagingViews,
     private readonly events: EventBus,
   ) {}
@@ -25,7 +27,7 @@ export class ChangeMemberRoleHandler implements ICommandHandler<ChangeMemberRole
       const members = await this.memberships.listByJoin(cmd.conversationId, tx);
       checkRoleChange(me, cmd.userId, cmd.role, members);
       await this.memberships.setRole(cmd.conversationId, cmd.userId, cmd.role, tx);
-      return members.map((m) => m.user_id);
+      return this.audience.ofConversation(cmd.conversationId, tx);
     });
     this.events.publish(new ConversationUpdatedEvent(cmd.conversationId, memberIds));
     return this.views.conversation(cmd.conversationId, cmd.actor.userId);

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
 import { Db } from '../../../../database/db';
 import { IdentityDirectory } from '../../../identity';
+import { Audience } from '../../domain/audience';
 import { MessagingViews } from '../../domain/messaging-views';
 import { ConversationCreatedEvent } from '../../events/messaging.events';
 import { ConversationsRepository } from '../../repositories/conversations.repository';
@@ -21,6 +22,7 @@ export class CreateDirectConversationHandler implements ICommandHandler<CreateDi
     private readonly directory: IdentityDirectory,
     private readonly conversations: ConversationsRepository,
     private readonly memberships: MembershipsRepository,
+    private readonly audience: Audience,
     private readonly views: MessagingViews,
     private readonly events: EventBus,
   ) {}
@@ -31,7 +33,7 @@ export class CreateDirectConversationHandler implements ICommandHandler<CreateDi
       throw AppError.validation('You cannot start a direct conversation with yourself', [{ field: 'userId', message: 'must not be your own id' }]);
     }
     const [low, high] = me < cmd.userId ? [me, cmd.userId] : [cmd.userId, me];
-    const { id, created } = await this.db.transaction(async (tx) => {
+    const { id, created, memberIds } = await this.db.transaction(async (tx) => {
       if (!(await this.directory.existing([cmd.userId], tx)).has(cmd.userId)) throw AppError.notFound('User');
       if ((await this.directory.blockedBetween(me, [cmd.userId], tx)).length > 0) {
         throw AppError.forbidden('You cannot start a conversation with this user');
@@ -39,14 +41,14 @@ export class CreateDirectConversationHandler implements ICommandHandler<CreateDi
       const inserted = await this.conversations.insertDirect(uuidv7(), low, high, me, tx);
       if (inserted) {
         await this.memberships.insertPair(inserted, low, high, tx);
-        return { id: inserted, created: true };
+        return { id: inserted, created: true, memberIds: await this.audience.ofConversation(inserted, tx) };
       }
       const found = await this.conversations.findDirect(low, high, tx);
       if (!found) throw new Error('a direct conversation both exists and does not');
-      return { id: found, created: false };
+      return { id: found, created: false, memberIds: [] };
     });
     const conversation = await this.views.conversation(id, me);
-    if (created) this.events.publish(new ConversationCreatedEvent(conversation, [me, cmd.userId]));
+    if (created) this.events.publish(new ConversationCreatedEvent(conversation, memberIds));
     return { conversation, created };
   }
 }

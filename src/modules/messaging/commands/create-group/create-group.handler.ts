@@ -2,6 +2,7 @@ import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../../../../common/errors/app-error';
 import { Db } from '../../../../database/db';
+import { Audience } from '../../domain/audience';
 import { GroupAdmission } from '../../domain/membership';
 import { MessagingViews } from '../../domain/messaging-views';
 import { ConversationView } from '../../domain/views';
@@ -17,6 +18,7 @@ export class CreateGroupHandler implements ICommandHandler<CreateGroupCommand> {
     private readonly admission: GroupAdmission,
     private readonly conversations: ConversationsRepository,
     private readonly memberships: MembershipsRepository,
+    private readonly audience: Audience,
     private readonly views: MessagingViews,
     private readonly events: EventBus,
   ) {}
@@ -28,13 +30,14 @@ export class CreateGroupHandler implements ICommandHandler<CreateGroupCommand> {
       throw AppError.validation('A group needs at least one member besides you', [{ field: 'memberIds', message: 'must name at least one other user' }]);
     }
     const id = uuidv7();
-    await this.db.transaction(async (tx) => {
+    const memberIds = await this.db.transaction(async (tx) => {
       await this.admission.check(owner, others, 1, 'memberIds', tx);
       await this.conversations.insertGroup(id, cmd.name, owner, tx);
       await this.memberships.insertFounders(id, owner, [owner, ...others], tx);
+      return this.audience.ofConversation(id, tx);
     });
     const conversation = await this.views.conversation(id, owner);
-    this.events.publish(new ConversationCreatedEvent(conversation, [owner, ...others]));
+    this.events.publish(new ConversationCreatedEvent(conversation, memberIds));
     return conversation;
   }
 }

@@ -2,6 +2,7 @@ import { EventBus } from '@nestjs/cqrs';
 import { ErrorCode } from '../../../../common/errors/app-error';
 import { appErrorOf } from '../../../../common/errors/app-error.testing';
 import { Db, Tx } from '../../../../database/db';
+import { Audience } from '../../domain/audience';
 import { ConversationAccess } from '../../domain/conversation-access';
 import { Member } from '../../domain/membership-rules';
 import { ConversationUpdatedEvent, MemberRemovedEvent } from '../../events/messaging.events';
@@ -44,8 +45,9 @@ function harness(initial: Member[]) {
     },
     touchActivity: jest.fn(() => Promise.resolve()),
   } as unknown as ConversationsRepository;
+  const audience = { ofConversation: () => Promise.resolve(members.map((m) => m.user_id)) } as unknown as Audience;
   const events = { publish: jest.fn() } as unknown as EventBus;
-  const handler = new RemoveMemberHandler(db, access, conversations, memberships, events);
+  const handler = new RemoveMemberHandler(db, access, conversations, memberships, audience, events);
   const remove = (actor: string, target: string) => handler.execute(RemoveMemberCommand.create({ conversationId, userId: target }, { actor: { userId: actor } }));
   return { remove, events, state: () => ({ members, deleted }) };
 }

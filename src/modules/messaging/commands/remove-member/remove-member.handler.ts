@@ -1,5 +1,6 @@
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { Db } from '../../../../database/db';
+import { Audience } from '../../domain/audience';
 import { ConversationAccess } from '../../domain/conversation-access';
 import { planRemoval } from '../../domain/membership-rules';
 import { ConversationUpdatedEvent, MemberRemovedEvent } from '../../events/messaging.events';
@@ -15,6 +16,7 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand>
     private readonly access: ConversationAccess,
     private readonly conversations: ConversationsRepository,
     private readonly memberships: MembershipsRepository,
+    private readonly audience: Audience,
     private readonly events: EventBus,
   ) {}
 
@@ -31,7 +33,7 @@ export class RemoveMemberHandler implements ICommandHandler<RemoveMemberCommand>
       }
       if (plan.promoted) await this.memberships.setRole(cmd.conversationId, plan.promoted, 'owner', tx);
       await this.conversations.touchActivity(cmd.conversationId, tx);
-      return { remaining: plan.remaining.map((m) => m.user_id), deleted: false };
+      return { remaining: await this.audience.ofConversation(cmd.conversationId, tx), deleted: false };
     });
     this.events.publish(new MemberRemovedEvent(cmd.conversationId, cmd.userId, outcome.remaining, outcome.deleted));
     if (!outcome.deleted) this.events.publish(new ConversationUpdatedEvent(cmd.conversationId, outcome.remaining));

@@ -1,0 +1,2 @@
+/** The search module's public face. */
+export { SearchModule } from './search.module';
